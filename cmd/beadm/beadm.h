@@ -1,0 +1,35 @@
+/* beadm: one small file per subcommand; this is what they share. */
+#ifndef BEADM_H
+#define BEADM_H
+
+#include "zbe.h"
+
+#include <stdio.h>
+
+#define EXIT_USAGE 2
+
+typedef struct beadm_ctx {
+	zbe_handle_t *h;
+	const char *zone;  /* -z */
+	bool verbose;      /* -v */
+	bool dry_run;      /* -n */
+} beadm_ctx_t;
+
+typedef int beadm_cmd_fn(beadm_ctx_t *c, int argc, char **argv);
+
+beadm_cmd_fn beadm_activate, beadm_create, beadm_destroy, beadm_list, beadm_mount,
+    beadm_unmount, beadm_rename, beadm_rollback;
+
+/* Print "beadm: <errmsg>" and return 1. */
+int beadm_fail(beadm_ctx_t *c);
+/* Print "beadm: <what>: <why>" and return 1. */
+int beadm_error(const char *what, const char *why);
+/* Print the usage (of one subcommand, or all when sub is NULL) and return 2. */
+int beadm_usage(const char *sub);
+/* Print "beadm: <msg>" then the usage of sub; return 2. */
+int beadm_usage_error(const char *sub, const char *msg);
+
+/* Split "be@snap" into be and snap (NULL when there is no '@'). */
+void beadm_split_snap(char *arg, char **be, char **snap);
+
+#endif

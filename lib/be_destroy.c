@@ -1,0 +1,229 @@
+/*
+ * beadm destroy, with destroy-and-promote: clones of the BE's snapshots
+ * that live elsewhere are collected first, then promoted (one per dataset:
+ * promoting the clone of the newest cloned snapshot moves every older
+ * snapshot with it), then the BE goes, then its origin snapshot when zbe
+ * made it and nothing else was cloned from it.
+ */
+#include "be_ops.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Is name inside [first, end) of the tree (the BE being destroyed)? */
+static bool
+in_range(const zbe_state_t *st, size_t first, size_t end, const char *name)
+{
+	return zbe_ds_under(name, st->tree.ds[first].name) && first < end;
+}
+
+/*
+ * For each dataset of the BE: the clone outside the BE whose origin is
+ * that dataset's newest cloned snapshot.  Also tells the position of that
+ * snapshot, so that snapshots after it count as the BE's own.
+ */
+typedef struct promo {
+	const zbe_ds_t *clone;
+	size_t snap_pos;
+} promo_t;
+
+static void
+collect_promotions(const zbe_state_t *st, size_t first, size_t end, promo_t *p)
+{
+	for (size_t j = 0; j < st->tree.n; j++) {
+		const zbe_ds_t *c = &st->tree.ds[j];
+		if (c->snapshot || c->origin == NULL || in_range(st, first, end, c->name))
+			continue;
+		if (!in_range(st, first, end, c->origin))
+			continue;
+		for (size_t i = first; i < end; i++) {
+			if (strcmp(st->tree.ds[i].name, c->origin) != 0)
+				continue;
+			/* i is a snapshot; find its dataset's slot */
+			size_t k = i;
+			while (k > first && st->tree.ds[k].snapshot)
+				k--;
+			size_t slot = k - first;
+			if (p[slot].clone == NULL || i > p[slot].snap_pos) {
+				p[slot].clone = c;
+				p[slot].snap_pos = i;
+			}
+		}
+	}
+}
+
+/* Snapshots of the BE that stay with it after the promotions. */
+static const zbe_ds_t *
+own_snapshot(const zbe_state_t *st, size_t first, size_t end, const promo_t *p)
+{
+	size_t ds = first;
+
+	for (size_t i = first; i < end; i++) {
+		if (!st->tree.ds[i].snapshot) {
+			ds = i;
+			continue;
+		}
+		const promo_t *pp = &p[ds - first];
+		if (pp->clone == NULL || i > pp->snap_pos)
+			return &st->tree.ds[i];
+	}
+	return NULL;
+}
+
+/* Someone other than the BE's datasets cloned from snap (or its children's)? */
+static bool
+snapshot_has_clones(const zbe_state_t *st, const char *snapname, const char *except_under,
+    const char *except_too)
+{
+	const char *at = strchr(snapname, '@');
+	size_t dl = (size_t)(at - snapname);
+
+	for (size_t j = 0; j < st->tree.n; j++) {
+		const zbe_ds_t *c = &st->tree.ds[j];
+		if (c->snapshot || c->origin == NULL)
+			continue;
+		if (except_under != NULL && zbe_ds_under(c->name, except_under))
+			continue;
+		if (except_too != NULL && zbe_ds_under(c->name, except_too))
+			continue;
+		/* origin is snap itself or the same snapshot of a child dataset */
+		const char *oat = strchr(c->origin, '@');
+		if (oat != NULL && strcmp(oat, at) == 0 && strncmp(c->origin, snapname, dl) == 0 &&
+		    (c->origin[dl] == '@' || c->origin[dl] == '/'))
+			return true;
+	}
+	return false;
+}
+
+zbe_err_t
+zbe_destroy_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, int flags)
+{
+	size_t first, end, nds = 0;
+	promo_t *p;
+	zbe_err_t err = ZBE_OK;
+	zbe_mounts_t *m;
+	const char *name = zbe_be_name(st, be);
+
+	zbe_state_range(st, be, &first, &end);
+	p = calloc(end - first, sizeof(*p));
+	if (p == NULL)
+		return zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+	collect_promotions(st, first, end, p);
+	const zbe_ds_t *own = own_snapshot(st, first, end, p);
+	if (own != NULL && !(flags & ZBE_DESTROY_SNAPSHOTS)) {
+		err = zbe_fail(h, ZBE_EHASSNAPS, name, "has snapshots (%s); use -s to destroy them too",
+		    own->name);
+		goto out;
+	}
+	/* mounted? */
+	m = zbe_mounts_read();
+	for (size_t i = first; m != NULL && i < end; i++)
+		nds += !st->tree.ds[i].snapshot && zbe_mounts_target(m, st->tree.ds[i].name) != NULL;
+	zbe_mounts_free(m);
+	if (nds > 0) {
+		if (!(flags & ZBE_DESTROY_FORCE_UNMOUNT)) {
+			err = zbe_fail(h, ZBE_EMOUNTED, name, "is mounted; unmount it first or use -f");
+			goto out;
+		}
+		if ((err = zbe_unmount_ds(h, be->name, true)) != ZBE_OK)
+			goto out;
+	}
+	for (size_t i = 0; err == ZBE_OK && i < end - first; i++)
+		if (p[i].clone != NULL)
+			err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "promote", p[i].clone->name, NULL);
+	if (err == ZBE_OK)
+		err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "destroy", "-r", be->name, NULL);
+	/* its origin, when zbe made it and nobody else needs it */
+	if (err == ZBE_OK && p[0].clone == NULL && be->origin != NULL) {
+		const zbe_ds_t *o = zbe_tree_find(&st->tree, be->origin);
+		if (o != NULL && o->auto_snap && !snapshot_has_clones(st, be->origin, be->name, NULL))
+			err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "destroy", "-r", be->origin, NULL);
+	} else if (err == ZBE_OK && p[0].clone != NULL) {
+		/* after the promotion the BE was a clone of the promoted one's snapshot */
+		const zbe_ds_t *o = &st->tree.ds[p[0].snap_pos];
+		char *moved = zbe_asprintf("%s%s", p[0].clone->name, strchr(o->name, '@'));
+		if (moved == NULL)
+			err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+		else if (o->auto_snap && !snapshot_has_clones(st, o->name, be->name, p[0].clone->name))
+			err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "destroy", "-r", moved, NULL);
+		free(moved);
+	}
+out:
+	free(p);
+	return err;
+}
+
+zbe_err_t
+zbe_destroy(zbe_handle_t *h, const char *name, int flags)
+{
+	zbe_state_t st;
+	const zbe_ds_t *be;
+	zbe_err_t err;
+
+	if (!zbe_name_valid(name))
+		return zbe_fail(h, ZBE_ENAME, name, "invalid boot environment name");
+	if ((err = zbe_policy_mutate(h)) != ZBE_OK)
+		return err;
+	if ((err = zbe_lock(h)) != ZBE_OK)
+		return err;
+	if ((err = zbe_state_read(h, &st, ZBE_STATE_BOOTFS, NULL, 0)) != ZBE_OK)
+		goto unlock;
+	if ((err = zbe_find_be(h, &st, name, &be)) != ZBE_OK ||
+	    (err = zbe_policy_touch(h, &st, be, "destroy")) != ZBE_OK)
+		goto out;
+	if (zbe_state_running(&st, be)) {
+		err = zbe_fail(h, ZBE_ERUNNING, name,
+		    h->scope == ZBE_SCOPE_HOST ? "is the running boot environment; boot another one first"
+		    : "is the running zone's root; activate another one and reboot the zone first");
+		goto out;
+	}
+	if (h->scope == ZBE_SCOPE_HOST && zbe_state_next(h, &st, be)) {
+		err = zbe_fail(h, ZBE_EBOOTFS, name,
+		    "is active on reboot; activate another boot environment first");
+		goto out;
+	}
+	err = zbe_destroy_locked(h, &st, be, flags);
+out:
+	zbe_state_free(&st);
+unlock:
+	zbe_unlock(h);
+	return err;
+}
+
+zbe_err_t
+zbe_destroy_snapshot(zbe_handle_t *h, const char *name, const char *snap)
+{
+	zbe_state_t st;
+	const zbe_ds_t *be;
+	char *full = NULL;
+	zbe_err_t err;
+
+	if (!zbe_name_valid(name))
+		return zbe_fail(h, ZBE_ENAME, name, "invalid boot environment name");
+	if (!zbe_name_valid(snap))
+		return zbe_fail(h, ZBE_ENAME, snap, "invalid snapshot name");
+	if ((err = zbe_policy_mutate(h)) != ZBE_OK)
+		return err;
+	if ((err = zbe_lock(h)) != ZBE_OK)
+		return err;
+	if ((err = zbe_state_read(h, &st, 0, NULL, 0)) != ZBE_OK)
+		goto unlock;
+	if ((err = zbe_find_be(h, &st, name, &be)) != ZBE_OK ||
+	    (err = zbe_policy_touch(h, &st, be, "destroy a snapshot of")) != ZBE_OK)
+		goto out;
+	if ((full = zbe_asprintf("%s@%s", be->name, snap)) == NULL)
+		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+	else if (zbe_tree_find(&st.tree, full) == NULL)
+		err = zbe_fail(h, ZBE_ENOENT, full, "no such snapshot");
+	else if (snapshot_has_clones(&st, full, NULL, NULL))
+		err = zbe_fail(h, ZBE_EHASCLONES, full,
+		    "has dependent clones; destroy or promote them first");
+	else
+		err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "destroy", "-r", full, NULL);
+out:
+	free(full);
+	zbe_state_free(&st);
+unlock:
+	zbe_unlock(h);
+	return err;
+}

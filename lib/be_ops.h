@@ -1,0 +1,38 @@
+/* What the operation files share. */
+#ifndef ZBE_BE_OPS_H
+#define ZBE_BE_OPS_H
+
+#include "be_state.h"
+#include "undo.h"
+
+zbe_err_t zbe_new_uuid(char out[37]);
+
+/* Set bootfs (host) or the active flags (zone), then promote the BE until
+ * none of its datasets has an origin.  Called with the lock held. */
+zbe_err_t zbe_activate_locked(zbe_handle_t *h, const zbe_state_t *st, const char *be_ds,
+    zbe_undo_t *undo);
+/* Promote every dataset of the BE rooted at be_ds until none has an origin. */
+zbe_err_t zbe_promote_fully(zbe_handle_t *h, const zbe_state_t *st, const char *be_ds);
+
+/* ---- zone policy (policy.c) ---- */
+/* May this scope change anything at all?  (be-ops=deny) */
+zbe_err_t zbe_policy_mutate(zbe_handle_t *h);
+/* May this scope act on be?  verb names the action for the message. */
+zbe_err_t zbe_policy_touch(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be,
+    const char *verb);
+/* Zone scope: the ZBE that boots next (active for the running host BE), if exactly one. */
+const zbe_ds_t *zbe_zone_next_be(zbe_handle_t *h, const zbe_state_t *st);
+
+/* Look up a BE by name, with the usual errors. */
+zbe_err_t zbe_find_be(zbe_handle_t *h, const zbe_state_t *st, const char *name,
+    const zbe_ds_t **out);
+
+/* be_destroy.c: destroy-and-promote, lock held, checks done */
+zbe_err_t zbe_destroy_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, int flags);
+
+/* be_mount.c */
+zbe_err_t zbe_mount_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be,
+    const char *mountpoint, char **out);
+zbe_err_t zbe_unmount_ds(zbe_handle_t *h, const char *root_ds, bool force);
+
+#endif

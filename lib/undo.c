@@ -1,0 +1,74 @@
+/*
+ * The undo log of a multi-step operation: each step that changed
+ * something pushes the command that reverses it; on failure the log runs
+ * backwards.  The first error stays the one reported; an undo step that
+ * fails too is logged as a warning so nothing is lost silently.
+ */
+#include "undo.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void
+zbe_undo_push(zbe_undo_t *u, zbe_argv_t *a)
+{
+	if (u->oom || a->oom) {
+		u->oom = true;
+		zbe_argv_free(a);
+		return;
+	}
+	if (u->n == u->cap) {
+		size_t cap = u->cap ? u->cap * 2 : 8;
+		zbe_argv_t *s = realloc(u->steps, cap * sizeof(*s));
+		if (s == NULL) {
+			u->oom = true;
+			zbe_argv_free(a);
+			return;
+		}
+		u->steps = s;
+		u->cap = cap;
+	}
+	u->steps[u->n++] = *a;
+	memset(a, 0, sizeof(*a));
+}
+
+void
+zbe_undo_zfs(zbe_undo_t *u, zbe_handle_t *h, ...)
+{
+	zbe_argv_t a = { 0 };
+	const char *s;
+	va_list ap;
+
+	zbe_argv_add(&a, h->conf.zfs);
+	va_start(ap, h);
+	while ((s = va_arg(ap, const char *)) != NULL)
+		zbe_argv_add(&a, s);
+	va_end(ap);
+	zbe_undo_push(u, &a);
+}
+
+void
+zbe_undo_run(zbe_undo_t *u, zbe_handle_t *h)
+{
+	zbe_err_t saved_err = h->err;
+	char saved[sizeof(h->errmsg)];
+
+	memcpy(saved, h->errmsg, sizeof(saved));
+	while (u->n > 0) {
+		zbe_argv_t *a = &u->steps[--u->n];
+		if (zbe_run(h, ZBE_CMD_MUTATE, (const char *const *)a->v, NULL) != ZBE_OK)
+			zbe_log(h, ZBE_LOG_WARN, "undo failed: %s", h->errmsg);
+		zbe_argv_free(a);
+	}
+	h->err = saved_err;
+	memcpy(h->errmsg, saved, sizeof(saved));
+}
+
+void
+zbe_undo_free(zbe_undo_t *u)
+{
+	for (size_t i = 0; i < u->n; i++)
+		zbe_argv_free(&u->steps[i]);
+	free(u->steps);
+	memset(u, 0, sizeof(*u));
+}

@@ -1,0 +1,29 @@
+/*
+ * Every ZFS property name zbe reads or writes, in one place.
+ * The org.opensolaris.libbe names keep the on-disk format of illumos libbe,
+ * so pools move between illumos and zbe without conversion.
+ */
+#ifndef ZBE_PROPS_H
+#define ZBE_PROPS_H
+
+#define ZBE_PROP_UUID        "org.opensolaris.libbe:uuid"
+#define ZBE_PROP_PARENTBE    "org.opensolaris.libbe:parentbe"
+#define ZBE_PROP_ACTIVE      "org.opensolaris.libbe:active"
+#define ZBE_PROP_DESCRIPTION "org.opensolaris.libbe:description"
+/* Set on snapshots zbe made itself, so destroy may remove them once unused. */
+#define ZBE_PROP_AUTO        "org.zbe:auto"
+
+#define ZBE_PROP_TYPE        "type"
+#define ZBE_PROP_USED        "used"
+#define ZBE_PROP_CREATION    "creation"
+#define ZBE_PROP_ORIGIN      "origin"
+#define ZBE_PROP_MOUNTPOINT  "mountpoint"
+#define ZBE_PROP_CANMOUNT    "canmount"
+#define ZBE_PROP_BOOTFS      "bootfs"
+
+/* Properties a clone must not inherit from its source as locally set ones. */
+#define ZBE_PROPS_NOT_COPIED \
+	ZBE_PROP_UUID, ZBE_PROP_PARENTBE, ZBE_PROP_ACTIVE, ZBE_PROP_DESCRIPTION, \
+	ZBE_PROP_AUTO, ZBE_PROP_MOUNTPOINT, ZBE_PROP_CANMOUNT
+
+#endif
