@@ -11,9 +11,9 @@
 
 #define PROMOTE_ROUNDS_MAX 256
 
-/* Datasets of the BE that still have an origin, one per line. */
+/* Datasets of the BE that still have an origin, and the dataset each origin is on. */
 static zbe_err_t
-cloned_datasets(zbe_handle_t *h, const char *be_ds, zbe_argv_t *names)
+cloned_datasets(zbe_handle_t *h, const char *be_ds, zbe_argv_t *names, zbe_argv_t *origins)
 {
 	char *text = NULL;
 	zbe_err_t err = zbe_zfs(h, ZBE_CMD_READ, &text, "get", "-H", "-r", "-o", "name,value",
@@ -27,28 +27,46 @@ cloned_datasets(zbe_handle_t *h, const char *be_ds, zbe_argv_t *names)
 		*tab = '\0';
 		if (strchr(l, '@') != NULL)
 			continue;
-		if (strcmp(tab + 1, "-") != 0)
+		char *at = strchr(tab + 1, '@');
+		if (strcmp(tab + 1, "-") != 0 && at != NULL) {
+			*at = '\0';
 			zbe_argv_add(names, l);
+			zbe_argv_add(origins, tab + 1);
+		}
 	}
 	free(text);
 	return err;
 }
 
+/*
+ * Each promotion is undone by promoting back the dataset that was the
+ * origin's owner (it has become a clone of the promoted one).
+ */
 zbe_err_t
-zbe_promote_fully(zbe_handle_t *h, const zbe_state_t *st, const char *be_ds)
+zbe_promote_fully(zbe_handle_t *h, const zbe_state_t *st, const char *be_ds, zbe_undo_t *undo)
 {
 	(void)st;
+	if (h->dry_run) {
+		/* the BE may not exist yet: nothing to read, say what would run */
+		zbe_log(h, ZBE_LOG_PLAN, "%s promote %s (and each child, until none has an origin)",
+		    h->conf.zfs, be_ds);
+		return ZBE_OK;
+	}
 	/* A promotion hands the clone its origin's origin: repeat until none. */
 	for (int round = 0; round < PROMOTE_ROUNDS_MAX; round++) {
-		zbe_argv_t names = { 0 };
-		zbe_err_t err = cloned_datasets(h, be_ds, &names);
-		if (err == ZBE_OK && names.oom)
+		zbe_argv_t names = { 0 }, origins = { 0 };
+		zbe_err_t err = cloned_datasets(h, be_ds, &names, &origins);
+		if (err == ZBE_OK && (names.oom || origins.oom))
 			err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
-		for (size_t i = 0; err == ZBE_OK && i < names.n; i++)
+		for (size_t i = 0; err == ZBE_OK && i < names.n; i++) {
 			err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "promote", names.v[i], NULL);
+			if (err == ZBE_OK && undo != NULL)
+				zbe_undo_zfs(undo, h, "promote", origins.v[i], NULL);
+		}
 		bool done = names.n == 0;
 		zbe_argv_free(&names);
-		if (err != ZBE_OK || done || h->dry_run)
+		zbe_argv_free(&origins);
+		if (err != ZBE_OK || done)
 			return err;
 	}
 	return zbe_fail(h, ZBE_EZFS, be_ds, "still a clone after %d promotions", PROMOTE_ROUNDS_MAX);
@@ -95,7 +113,8 @@ set_bootfs(zbe_handle_t *h, const zbe_state_t *st, const char *be_ds, zbe_undo_t
 }
 
 zbe_err_t
-zbe_activate_locked(zbe_handle_t *h, const zbe_state_t *st, const char *be_ds, zbe_undo_t *undo)
+zbe_activate_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_roots_t *zones,
+    const char *be_ds, const char *uuid, zbe_undo_t *undo)
 {
 	zbe_err_t err = ZBE_OK;
 
@@ -115,7 +134,9 @@ zbe_activate_locked(zbe_handle_t *h, const zbe_state_t *st, const char *be_ds, z
 			err = set_active(h, be_ds, true, undo);
 	}
 	if (err == ZBE_OK)
-		err = zbe_promote_fully(h, st, be_ds);
+		err = zbe_promote_fully(h, st, be_ds, undo);
+	if (err == ZBE_OK && h->scope == ZBE_SCOPE_HOST && zones != NULL && uuid != NULL)
+		err = zbe_zones_promote_for(h, st, zones, uuid, undo);
 	return err;
 }
 
@@ -124,6 +145,7 @@ zbe_activate(zbe_handle_t *h, const char *name)
 {
 	zbe_state_t st;
 	zbe_undo_t undo = { 0 };
+	zbe_zone_roots_t zones = { 0 };
 	const zbe_ds_t *be;
 	zbe_err_t err;
 
@@ -131,9 +153,12 @@ zbe_activate(zbe_handle_t *h, const char *name)
 		return zbe_fail(h, ZBE_ENAME, name, "invalid boot environment name");
 	if ((err = zbe_policy_mutate(h)) != ZBE_OK)
 		return err;
-	if ((err = zbe_lock(h)) != ZBE_OK)
+	if (h->scope == ZBE_SCOPE_HOST && (err = zbe_zone_roots(h, &zones)) != ZBE_OK)
 		return err;
-	if ((err = zbe_state_read(h, &st, ZBE_STATE_BOOTFS, NULL, 0)) != ZBE_OK)
+	if ((err = zbe_lock(h)) != ZBE_OK)
+		goto unlock;
+	if ((err = zbe_state_read(h, &st, ZBE_STATE_BOOTFS, (const char *const *)zones.parents,
+	    zones.nparents)) != ZBE_OK)
 		goto unlock;
 	if ((err = zbe_find_be(h, &st, name, &be)) != ZBE_OK ||
 	    (err = zbe_policy_touch(h, &st, be, "activate")) != ZBE_OK)
@@ -186,7 +211,7 @@ zbe_activate(zbe_handle_t *h, const char *name)
 		}
 	}
 	if (err == ZBE_OK)
-		err = zbe_activate_locked(h, &st, be->name, &undo);
+		err = zbe_activate_locked(h, &st, &zones, be->name, be->uuid, &undo);
 	if (err != ZBE_OK)
 		zbe_undo_run(&undo, h);
 out:
@@ -194,5 +219,6 @@ out:
 	zbe_state_free(&st);
 unlock:
 	zbe_unlock(h);
+	zbe_zone_roots_free(&zones);
 	return err;
 }

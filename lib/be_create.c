@@ -55,29 +55,33 @@ zbe_new_uuid(char out[37])
 	return ZBE_OK;
 }
 
-/* A snapshot name no dataset of the BE has: UTC time and a serial. */
+/*
+ * A snapshot name that no dataset in the tree has: UTC time and a serial.
+ * Unique across the whole tree, not just the source BE, because a
+ * promotion moves snapshots between BEs of one lineage, and two of the
+ * same name would collide there.
+ */
 static char *
 auto_snap_name(const zbe_state_t *st, const zbe_ds_t *be)
 {
-	char stamp[32], name[512];
-	size_t first, end;
+	char stamp[32], name[64];
 	time_t now = time(NULL);
 	struct tm tm;
 
+	(void)be;
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%d-%H:%M:%S", &tm);
-	zbe_state_range(st, be, &first, &end);
 	for (unsigned serial = 1;; serial++) {
 		bool taken = false;
-		for (size_t i = first; i < end && !taken; i++) {
-			const zbe_ds_t *d = &st->tree.ds[i];
-			if (d->snapshot)
-				continue;
-			snprintf(name, sizeof(name), "%s@%s-%u", d->name, stamp, serial);
-			taken = zbe_tree_find(&st->tree, name) != NULL;
+		snprintf(name, sizeof(name), "@%s-%u", stamp, serial);
+		size_t nl = strlen(name);
+		for (size_t i = 0; i < st->tree.n && !taken; i++) {
+			const char *d = st->tree.ds[i].name;
+			size_t dl = strlen(d);
+			taken = st->tree.ds[i].snapshot && dl > nl && strcmp(d + dl - nl, name) == 0;
 		}
 		if (!taken)
-			return zbe_asprintf("%s-%u", stamp, serial);
+			return strdup(name + 1);
 	}
 }
 
@@ -228,6 +232,7 @@ zbe_create(zbe_handle_t *h, const zbe_create_opts_t *o)
 {
 	zbe_state_t st;
 	zbe_undo_t undo = { 0 };
+	zbe_zone_roots_t zones = { 0 };
 	const zbe_ds_t *src = NULL;
 	char *snap = NULL, *local = NULL, *newroot = NULL;
 	char uuid[37];
@@ -246,9 +251,14 @@ zbe_create(zbe_handle_t *h, const zbe_create_opts_t *o)
 			return err;
 	if ((err = zbe_policy_mutate(h)) != ZBE_OK)
 		return err;
-	if ((err = zbe_lock(h)) != ZBE_OK)
+	if (h->scope == ZBE_SCOPE_HOST && (err = zbe_zone_roots(h, &zones)) != ZBE_OK)
 		return err;
-	if ((err = zbe_state_read(h, &st, ZBE_STATE_BOOTFS, NULL, 0)) != ZBE_OK)
+	if ((err = zbe_lock(h)) != ZBE_OK)
+		goto unlock;
+	/* bootfs only matters to -a; the budget counts every command */
+	err = zbe_state_read(h, &st, o->activate ? ZBE_STATE_BOOTFS : 0,
+	    (const char *const *)zones.parents, zones.nparents);
+	if (err != ZBE_OK)
 		goto unlock;
 	if (zbe_state_be(&st, o->name) != NULL) {
 		err = zbe_fail(h, ZBE_EEXIST, o->name, "boot environment already exists");
@@ -290,8 +300,15 @@ zbe_create(zbe_handle_t *h, const zbe_create_opts_t *o)
 		fresh = true;
 	}
 	err = clone_be(h, &st, src, snap, fresh, newroot, o, parent_uuid, local, &undo);
+	if (err == ZBE_OK && zones.n > 0) {
+		/* a snapshot the user named is theirs: the zones get an automatic one */
+		char *zsnap = fresh ? strdup(snap) : auto_snap_name(&st, src);
+		err = zsnap == NULL ? zbe_fail(h, ZBE_ENOMEM, NULL, NULL)
+		    : zbe_zones_carry(h, &st, &zones, src->uuid, uuid, zsnap, &undo);
+		free(zsnap);
+	}
 	if (err == ZBE_OK && o->activate)
-		err = zbe_activate_locked(h, &st, newroot, &undo);
+		err = zbe_activate_locked(h, &st, &zones, newroot, parent_uuid, &undo);
 	if (err != ZBE_OK)
 		zbe_undo_run(&undo, h);
 out:
@@ -302,6 +319,7 @@ out:
 	zbe_state_free(&st);
 unlock:
 	zbe_unlock(h);
+	zbe_zone_roots_free(&zones);
 	return err;
 }
 

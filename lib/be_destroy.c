@@ -27,6 +27,18 @@ typedef struct promo {
 	size_t snap_pos;
 } promo_t;
 
+/* The index (from first) of the dataset a snapshot belongs to. */
+static size_t
+dataset_slot(const zbe_state_t *st, size_t first, const zbe_ds_t *snap)
+{
+	char ds[512];
+	const char *at = strchr(snap->name, '@');
+
+	snprintf(ds, sizeof(ds), "%.*s", (int)(at - snap->name), snap->name);
+	const zbe_ds_t *d = zbe_tree_find(&st->tree, ds);
+	return d != NULL ? (size_t)(d - st->tree.ds) - first : 0;
+}
+
 static void
 collect_promotions(const zbe_state_t *st, size_t first, size_t end, promo_t *p)
 {
@@ -39,11 +51,7 @@ collect_promotions(const zbe_state_t *st, size_t first, size_t end, promo_t *p)
 		for (size_t i = first; i < end; i++) {
 			if (strcmp(st->tree.ds[i].name, c->origin) != 0)
 				continue;
-			/* i is a snapshot; find its dataset's slot */
-			size_t k = i;
-			while (k > first && st->tree.ds[k].snapshot)
-				k--;
-			size_t slot = k - first;
+			size_t slot = dataset_slot(st, first, &st->tree.ds[i]);
 			if (p[slot].clone == NULL || i > p[slot].snap_pos) {
 				p[slot].clone = c;
 				p[slot].snap_pos = i;
@@ -56,14 +64,10 @@ collect_promotions(const zbe_state_t *st, size_t first, size_t end, promo_t *p)
 static const zbe_ds_t *
 own_snapshot(const zbe_state_t *st, size_t first, size_t end, const promo_t *p)
 {
-	size_t ds = first;
-
 	for (size_t i = first; i < end; i++) {
-		if (!st->tree.ds[i].snapshot) {
-			ds = i;
+		if (!st->tree.ds[i].snapshot)
 			continue;
-		}
-		const promo_t *pp = &p[ds - first];
+		const promo_t *pp = &p[dataset_slot(st, first, &st->tree.ds[i])];
 		if (pp->clone == NULL || i > pp->snap_pos)
 			return &st->tree.ds[i];
 	}
@@ -102,7 +106,7 @@ zbe_destroy_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, i
 	promo_t *p;
 	zbe_err_t err = ZBE_OK;
 	zbe_mounts_t *m;
-	const char *name = zbe_be_name(st, be);
+	const char *name = strrchr(be->name, '/') + 1; /* host or zone BE alike */
 
 	zbe_state_range(st, be, &first, &end);
 	p = calloc(end - first, sizeof(*p));
@@ -157,6 +161,7 @@ zbe_err_t
 zbe_destroy(zbe_handle_t *h, const char *name, int flags)
 {
 	zbe_state_t st;
+	zbe_zone_roots_t zones = { 0 };
 	const zbe_ds_t *be;
 	zbe_err_t err;
 
@@ -164,9 +169,12 @@ zbe_destroy(zbe_handle_t *h, const char *name, int flags)
 		return zbe_fail(h, ZBE_ENAME, name, "invalid boot environment name");
 	if ((err = zbe_policy_mutate(h)) != ZBE_OK)
 		return err;
-	if ((err = zbe_lock(h)) != ZBE_OK)
+	if (h->scope == ZBE_SCOPE_HOST && (err = zbe_zone_roots(h, &zones)) != ZBE_OK)
 		return err;
-	if ((err = zbe_state_read(h, &st, ZBE_STATE_BOOTFS, NULL, 0)) != ZBE_OK)
+	if ((err = zbe_lock(h)) != ZBE_OK)
+		goto unlock;
+	if ((err = zbe_state_read(h, &st, ZBE_STATE_BOOTFS, (const char *const *)zones.parents,
+	    zones.nparents)) != ZBE_OK)
 		goto unlock;
 	if ((err = zbe_find_be(h, &st, name, &be)) != ZBE_OK ||
 	    (err = zbe_policy_touch(h, &st, be, "destroy")) != ZBE_OK)
@@ -183,10 +191,14 @@ zbe_destroy(zbe_handle_t *h, const char *name, int flags)
 		goto out;
 	}
 	err = zbe_destroy_locked(h, &st, be, flags);
+	/* the zones' BEs that belonged to it go too (their own checks apply) */
+	if (err == ZBE_OK && h->scope == ZBE_SCOPE_HOST && be->uuid != NULL)
+		err = zbe_zones_destroy_for(h, &st, &zones, be->uuid, flags | ZBE_DESTROY_SNAPSHOTS);
 out:
 	zbe_state_free(&st);
 unlock:
 	zbe_unlock(h);
+	zbe_zone_roots_free(&zones);
 	return err;
 }
 

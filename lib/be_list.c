@@ -107,7 +107,14 @@ zbe_list(zbe_handle_t *h, const char *name, zbe_list_t **out)
 	*out = NULL;
 	if (name != NULL && !zbe_name_valid(name))
 		return zbe_fail(h, ZBE_ENAME, name, "invalid boot environment name");
-	if ((err = zbe_state_read(h, &st, ZBE_STATE_BOOTFS, NULL, 0)) != ZBE_OK)
+	/* a run_dir this user cannot write: list without the lock */
+	bool locked = zbe_lock_shared(h) == ZBE_OK;
+	if (!locked)
+		zbe_clear_error(h);
+	err = zbe_state_read(h, &st, ZBE_STATE_BOOTFS, NULL, 0);
+	if (locked)
+		zbe_unlock(h);
+	if (err != ZBE_OK)
 		return err;
 	if (name != NULL && zbe_state_be(&st, name) == NULL) {
 		zbe_state_free(&st);

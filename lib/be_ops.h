@@ -9,10 +9,12 @@ zbe_err_t zbe_new_uuid(char out[37]);
 
 /* Set bootfs (host) or the active flags (zone), then promote the BE until
  * none of its datasets has an origin.  Called with the lock held. */
-zbe_err_t zbe_activate_locked(zbe_handle_t *h, const zbe_state_t *st, const char *be_ds,
-    zbe_undo_t *undo);
+struct zbe_zone_roots;
+zbe_err_t zbe_activate_locked(zbe_handle_t *h, const zbe_state_t *st,
+    const struct zbe_zone_roots *zones, const char *be_ds, const char *uuid, zbe_undo_t *undo);
 /* Promote every dataset of the BE rooted at be_ds until none has an origin. */
-zbe_err_t zbe_promote_fully(zbe_handle_t *h, const zbe_state_t *st, const char *be_ds);
+zbe_err_t zbe_promote_fully(zbe_handle_t *h, const zbe_state_t *st, const char *be_ds,
+    zbe_undo_t *undo);
 
 /* ---- zone policy (policy.c) ---- */
 /* May this scope change anything at all?  (be-ops=deny) */
@@ -34,5 +36,22 @@ zbe_err_t zbe_destroy_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_d
 zbe_err_t zbe_mount_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be,
     const char *mountpoint, char **out);
 zbe_err_t zbe_unmount_ds(zbe_handle_t *h, const char *root_ds, bool force);
+
+/* be_zones.c: host BE operations carry the zones along */
+typedef struct zbe_zone_roots {
+	char **names;  /* zone names */
+	char **rpools; /* their <zpds>/rpool */
+	size_t n;
+	char **parents; /* the datasets holding the <zpds>, each once: read these */
+	size_t nparents;
+} zbe_zone_roots_t;
+zbe_err_t zbe_zone_roots(zbe_handle_t *h, zbe_zone_roots_t *z);
+void zbe_zone_roots_free(zbe_zone_roots_t *z);
+zbe_err_t zbe_zones_carry(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_roots_t *z,
+    const char *src_uuid, const char *new_uuid, const char *snap, zbe_undo_t *undo);
+zbe_err_t zbe_zones_promote_for(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_roots_t *z,
+    const char *uuid, zbe_undo_t *undo);
+zbe_err_t zbe_zones_destroy_for(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_roots_t *z,
+    const char *uuid, int flags);
 
 #endif

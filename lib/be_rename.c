@@ -38,6 +38,21 @@ zbe_rename(zbe_handle_t *h, const char *name, const char *newname)
 		err = zbe_fail(h, ZBE_EMOUNTED, name, "is mounted at %s; unmount it first", at);
 		goto out;
 	}
+	if (h->drv->rename_remounts_clones) {
+		/* zfs-fuse would remount clones of its snapshots; a busy one fails it half-way */
+		zbe_mounts_t *m = zbe_mounts_read();
+		for (size_t i = 0; m != NULL && i < st.tree.n && err == ZBE_OK; i++) {
+			const zbe_ds_t *d = &st.tree.ds[i];
+			if (!d->snapshot && d->origin != NULL && zbe_ds_under(d->origin, be->name) &&
+			    !zbe_ds_under(d->name, be->name) && zbe_mounts_target(m, d->name) != NULL)
+				err = zbe_fail(h, ZBE_EBUSY, name,
+				    "cannot rename: %s is a clone of it and mounted at %s, and %s would remount it",
+				    d->name, zbe_mounts_target(m, d->name), h->drv->name);
+		}
+		zbe_mounts_free(m);
+		if (err != ZBE_OK)
+			goto out;
+	}
 	if ((to = zbe_asprintf("%s/%s", st.container, newname)) == NULL) {
 		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
 		goto out;

@@ -29,8 +29,24 @@ zbe_state_read(zbe_handle_t *h, zbe_state_t *st, unsigned what,
 		roots[nroots++] = h->container;
 	for (size_t i = 0; i < nextra; i++)
 		roots[nroots++] = extra[i];
+	/* a root inside another would be listed twice: keep the outer one */
+	for (size_t i = 0; i < nroots; i++) {
+		bool inner = false;
+		for (size_t j = 0; j < nroots && !inner; j++)
+			inner = j != i && roots[j] != NULL && roots[i] != NULL &&
+			    zbe_ds_under(roots[i], roots[j]) && (strcmp(roots[i], roots[j]) != 0 || j < i);
+		if (inner)
+			roots[i] = NULL;
+	}
+	size_t kept = 0;
+	for (size_t i = 0; i < nroots; i++)
+		if (roots[i] != NULL)
+			roots[kept++] = roots[i];
+	nroots = kept;
 	err = h->drv->read_tree(h, roots, nroots, -1, &st->tree);
 	free(roots);
+	if (err == ZBE_EZFS && h->scope == ZBE_SCOPE_ZONE && strstr(h->errmsg, "does not exist") != NULL)
+		err = zbe_fail(h, ZBE_EZONE, h->zone, "zone is not installed");
 	if (err != ZBE_OK) {
 		zbe_state_free(st);
 		return err;

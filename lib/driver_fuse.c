@@ -108,5 +108,6 @@ const zbe_driver_t zbe_driver_fuse = {
 	.read_tree = fuse_read_tree,
 	.mount = fuse_mount,
 	.unmount = fuse_unmount,
+	.rename_remounts_clones = true,
 	.get_bootfs = fuse_get_bootfs,
 };

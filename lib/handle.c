@@ -1,5 +1,6 @@
 /* The handle: configuration, driver, hooks, and the host scope. */
 #include "zbe_impl.h"
+#include "zone_conf.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -57,6 +58,8 @@ zbe_close(zbe_handle_t *h)
 	zbe_config_free(&h->conf);
 	free(h->container);
 	free(h->host_container);
+	zbe_strv_free(h->broker_argv);
+	free(h->zone_client);
 	free(h->zone);
 	free(h->zonepath);
 	free(h->zone_root_ds);

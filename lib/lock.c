@@ -1,6 +1,6 @@
 /*
  * One lock for all mutating operations: flock(2) on <run_dir>/zbe.lock.
- * A second beadm waits for the first.  One lock, not one per BE
+ * A second beadm waits for the first; readers take it shared.  One lock, not one per BE
  * container, because host operations reach into every zone's container
  * and a single lock cannot deadlock.  Nested takes are counted.
  */
@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-zbe_err_t
-zbe_lock(zbe_handle_t *h)
+static zbe_err_t
+take(zbe_handle_t *h, int how)
 {
 	char *path;
 	int fd;
@@ -31,7 +31,7 @@ zbe_lock(zbe_handle_t *h)
 		return zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
 	}
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0 || flock(fd, LOCK_EX) != 0) {
+	if (fd < 0 || flock(fd, how) != 0) {
 		zbe_err_t e = zbe_fail(h, ZBE_ELOCK, path, "%s", strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -42,6 +42,23 @@ zbe_lock(zbe_handle_t *h)
 	free(path);
 	h->lock_fd = fd;
 	return ZBE_OK;
+}
+
+zbe_err_t
+zbe_lock(zbe_handle_t *h)
+{
+	return take(h, LOCK_EX);
+}
+
+/*
+ * Readers share the lock: a list never sees a BE half-made (zfs-fuse
+ * sets the properties given to "zfs clone -o" just after the clone
+ * appears).
+ */
+zbe_err_t
+zbe_lock_shared(zbe_handle_t *h)
+{
+	return take(h, LOCK_SH);
 }
 
 void

@@ -152,7 +152,8 @@ zbe_mounts_under(const zbe_mounts_t *m, const char *root_ds, zbe_mount_t **out)
 		n++;
 	}
 	mnt_free_iter(it);
-	qsort(v, (size_t)n, sizeof(*v), by_depth);
+	if (n > 1)
+		qsort(v, (size_t)n, sizeof(*v), by_depth);
 	*out = v;
 	return n;
 }

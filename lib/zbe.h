@@ -179,6 +179,56 @@ zbe_err_t zbe_unmount(zbe_handle_t *h, const char *be_or_path, bool force);
 zbe_err_t zbe_rename(zbe_handle_t *h, const char *be, const char *newname);
 zbe_err_t zbe_rollback(zbe_handle_t *h, const char *be, const char *snap);
 
+/* ---- Zones ------------------------------------------------------------ */
+
+/* Zone names: BE names without ':' (they become hostnames and paths). */
+bool zbe_zone_name_valid(const char *name);
+
+typedef enum zbe_zone_state {
+	ZBE_ZONE_CONFIGURED,
+	ZBE_ZONE_INCOMPLETE,
+	ZBE_ZONE_INSTALLED,
+	ZBE_ZONE_RUNNING,
+} zbe_zone_state_t;
+const char *zbe_zone_state_name(zbe_zone_state_t s);
+
+typedef struct zbe_zone_info {
+	char *name;
+	char *zonepath;
+	char *uuid;
+	char *init;
+	char *dataset;   /* <zpds>, NULL when the zonepath is not on ZFS */
+	char *root_be;   /* running: the ZBE mounted as its root */
+	zbe_zone_state_t state;
+	bool autoboot;
+	bool be_ops_deny;
+	int id;          /* running zones: 1, 2, ...; others -1 */
+} zbe_zone_info_t;
+
+/* Every configured zone (one zfs call for all of them). */
+zbe_err_t zbe_zone_list(zbe_handle_t *h, zbe_zone_info_t **out, size_t *n);
+void zbe_zone_list_free(zbe_zone_info_t *v, size_t n);
+
+/* zonecfg: create (kv must set zonepath), set, delete */
+zbe_err_t zbe_zone_configure(zbe_handle_t *h, const char *zone, const char *const *kv, bool create);
+zbe_err_t zbe_zone_unconfigure(zbe_handle_t *h, const char *zone);
+
+/* source: NULL (minimal image), a directory, or a tarball */
+zbe_err_t zbe_zone_install(zbe_handle_t *h, const char *zone, const char *source);
+zbe_err_t zbe_zone_uninstall(zbe_handle_t *h, const char *zone);
+zbe_err_t zbe_zone_boot(zbe_handle_t *h, const char *zone);
+zbe_err_t zbe_zone_halt(zbe_handle_t *h, const char *zone);
+/* Run argv in the running zone; *status is its exit status. */
+zbe_err_t zbe_zone_login(zbe_handle_t *h, const char *zone, char *const argv[], int *status);
+
+/*
+ * The command that serves a zone's delegation socket (zoneadm boot starts
+ * it with the zone name appended, halt stops it), and the static in-zone
+ * beadm client the minimal image gets.  Unset: no broker, no client.
+ */
+void zbe_set_broker(zbe_handle_t *h, const char *const *argv_prefix);
+void zbe_set_zone_client(zbe_handle_t *h, const char *path);
+
 #ifdef __cplusplus
 }
 #endif

@@ -42,6 +42,7 @@ typedef struct zbe_ds {
 	char *active;
 	char *description;
 	bool auto_snap;    /* made by zbe */
+	bool incomplete;   /* a zone's <zpds> while it is being installed */
 	unsigned order;    /* position in the listing (snapshots: creation order) */
 } zbe_ds_t;
 
@@ -116,6 +117,9 @@ typedef struct zbe_driver {
 	/* Unmount what mount did; for a root, make it legacy again. */
 	zbe_err_t (*unmount)(zbe_handle_t *h, const char *dataset, const char *path,
 	    bool force, bool is_root);
+	/* "zfs rename" remounts every clone of the renamed dataset's
+	 * snapshots (zfs-fuse): a mounted one in use makes it fail. */
+	bool rename_remounts_clones;
 	/* The pool's bootfs, or NULL (malloc). */
 	zbe_err_t (*get_bootfs)(zbe_handle_t *h, const char *pool, char **out);
 } zbe_driver_t;
@@ -145,6 +149,7 @@ int zbe_mounts_under(const zbe_mounts_t *m, const char *root_ds, zbe_mount_t **o
 
 /* ---- lock (lock.c) ---- */
 zbe_err_t zbe_lock(zbe_handle_t *h);
+zbe_err_t zbe_lock_shared(zbe_handle_t *h);
 void zbe_unlock(zbe_handle_t *h);
 
 /* ---- the handle ---- */
@@ -177,6 +182,9 @@ struct zbe_handle {
 	char *zonepath;    /* zone scope */
 	char *zone_root_ds;/* dataset mounted at <zonepath>/root, if running */
 	bool be_ops_deny;  /* zonecfg be-ops=deny */
+
+	char **broker_argv; /* zbe_set_broker */
+	char *zone_client;  /* zbe_set_zone_client */
 };
 
 /* Record an error: "<what>: <why>"; why NULL uses zbe_strerror(err). */

@@ -12,6 +12,8 @@
 #define ZBE_PROP_DESCRIPTION "org.opensolaris.libbe:description"
 /* Set on snapshots zbe made itself, so destroy may remove them once unused. */
 #define ZBE_PROP_AUTO        "org.zbe:auto"
+/* On a zone's <zpds> while "zoneadm install" runs: the zone is incomplete. */
+#define ZBE_PROP_ZONESTATE   "org.zbe:zonestate"
 
 #define ZBE_PROP_TYPE        "type"
 #define ZBE_PROP_USED        "used"

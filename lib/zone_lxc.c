@@ -9,6 +9,7 @@
 #include <lxc/lxccontainer.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,23 +148,26 @@ static void append_log_error(const char *logpath, char *errbuf, size_t errlen)
         if (!e)
             continue;
         line[strcspn(line, "\n")] = '\0';
+        e += strspn(e + 6, " ") + 6; /* skip " ERROR" and the column padding */
         size_t used = strlen(errbuf);
         if (used < errlen)
-            snprintf(errbuf + used, errlen - used, " (lxc:%s)", e + 6);
+            snprintf(errbuf + used, errlen - used, " (lxc: %s)", e);
         break;
     }
     fclose(f);
 }
 
-/* Host side of the propagation setup.  Inside the container lxc first makes every mount
- * of its new mount namespace a slave (MS_SLAVE|MS_REC on "/"), then bind-mounts the rootfs
- * recursively; a bind of a slave is again a slave of the same peer group.  So if the
- * rootfs mount is shared on the host, a dataset mounted later by the host at <rootfs>/a
- * propagates into the zone at /a (and its unmount too), while nothing the zone mounts
- * propagates back.  MS_REC so that datasets already mounted below the root behave alike.
- * We require the rootfs to be a mount point rather than bind-mounting it onto itself:
- * MS_SHARED on a non-mount-point would fail anyway, and a self-bind would be one more
- * host mount to track and undo at stop. */
+/* Host side of the propagation setup.  liblxc gives the container a new mount namespace
+ * whose mounts are dependent (slave) copies of the host's, and bind-mounts the rootfs
+ * recursively from there; a bind of a slave is again a slave of the same peer group.  So
+ * once the rootfs mount is shared on the host, a dataset the host mounts later at
+ * <rootfs>/a propagates into the zone at /a (and so does its unmount), while nothing the
+ * zone mounts propagates back (measured: the zone's / shows "shared:2 master:1").
+ * MS_REC so that datasets already mounted below the root behave alike.  We require the
+ * rootfs to be a mount point instead of bind-mounting it onto itself: MS_SHARED on a
+ * non-mount-point fails (EINVAL) anyway, and a self-bind would be one more host mount to
+ * track and undo at stop.  The shared flag is left in place at stop (harmless; the
+ * mount belongs to the caller, who unmounts it). */
 static int make_rootfs_shared(const char *rootfs, char *errbuf, size_t errlen)
 {
     struct statx stx;
@@ -177,6 +181,24 @@ static int make_rootfs_shared(const char *rootfs, char *errbuf, size_t errlen)
     if (mount(NULL, rootfs, NULL, MS_SHARED | MS_REC, NULL) < 0)
         return fail(errbuf, errlen, errno, "make %s shared", rootfs);
     return 0;
+}
+
+/* liblxc 5.0.2 moves the process calling start() (its "transient" pid) into the new
+ * lxc.monitor.<name> cgroup of every hierarchy and leaves it there: the caller would end
+ * up in the last zone's monitor cgroup, which the monitor then cannot rmdir (EBUSY), so one
+ * cgroup per start leaked.  Calling start() in a short-lived child avoids both. */
+static int start_in_child(struct lxc_container *c)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0)
+        _exit(c->start(c, 0, NULL) ? 0 : 1);
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
 int zbe_lxc_start(const struct zbe_lxc_spec *s, char *errbuf, size_t errlen)
@@ -272,7 +294,7 @@ int zbe_lxc_start(const struct zbe_lxc_spec *s, char *errbuf, size_t errlen)
      * close_all_fds: our descriptors must not leak into the monitor or the zone. */
     c->want_daemonize(c, true);
     c->want_close_all_fds(c, true);
-    if (!c->start(c, 0, NULL)) {
+    if (start_in_child(c) < 0) {
         fail(errbuf, errlen, 0, "lxc: cannot start zone %s", s->name);
         append_log_error(logfile, errbuf, errlen);
         goto fail_put;
@@ -305,8 +327,14 @@ int zbe_lxc_stop(const char *name, const char *lxcpath, int timeout_s, char *err
         return -1;
     if (c->is_running(c)) {
         /* shutdown() sends lxc.signal.halt (default SIGPWR) to the zone's init and waits;
-         * stop() is SIGKILL of init, i.e. of the whole pid namespace. */
-        if (!c->shutdown(c, timeout_s)) {
+         * stop() is SIGKILL of init, i.e. of the whole pid namespace.  The kernel drops a
+         * signal sent from outside to a pid-namespace init that has no handler for it yet,
+         * so a zone stopped right after start would sit out the whole timeout: re-send the
+         * halt signal every second instead of once. */
+        bool down = false;
+        for (int i = 0; !down && (timeout_s < 0 || i < timeout_s); i++)
+            down = c->shutdown(c, 1);
+        if (!down) {
             c->stop(c);
             c->wait(c, "STOPPED", 10);
         }

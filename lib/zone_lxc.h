@@ -41,9 +41,9 @@ pid_t zbe_lxc_init_pid(const char *name, const char *lxcpath);  /* host pid of t
 
 /* Run argv (argv[0] looked up in the zone's PATH) inside the zone with all its namespaces,
  * its cgroup and capability set; waits for it.  Like lxc-attach: if our stdin is a tty,
- * liblxc allocates a pty from the zone's devpts and proxies it to our stdin/stdout (the
- * zone never gets the host's terminal; stderr then arrives merged on our stdout);
- * otherwise stdio is inherited as is.  Descriptors above 2 are not passed in.  The
+ * liblxc allocates a pty from the zone's devpts and proxies it for those of stdin/stdout/
+ * stderr that are terminals (the zone never gets the host's terminal; redirected ones are
+ * passed through); otherwise stdio is inherited as is.  Fds above 2 are not passed in.  The
  * environment is cleared, then PATH, HOME=/root and (if set here) TERM are set; cwd is /.
  * Like system(3), SIGINT/SIGQUIT are ignored in the caller while waiting.
  * *exit_status = exit code, 128+signal if killed, 127 if argv[0] was not found.

@@ -8,9 +8,19 @@
 
 #define EXIT_USAGE 2
 
+/* Set when beadm serves a request from inside a zone (the zone's broker). */
+typedef struct beadm_env {
+	const char *conf;      /* the host's zbe.conf, or NULL */
+	const char *zone;
+	const char *zone_root; /* host path of the zone's root: zone paths live below it */
+} beadm_env_t;
+
+int beadm_main(int argc, char **argv, const beadm_env_t *env);
+
 typedef struct beadm_ctx {
 	zbe_handle_t *h;
-	const char *zone;  /* -z */
+	const char *zone;  /* -z, or the zone a request comes from */
+	const char *zone_root; /* inside a zone: see beadm_env_t */
 	bool verbose;      /* -v */
 	bool dry_run;      /* -n */
 } beadm_ctx_t;
@@ -31,5 +41,11 @@ int beadm_usage_error(const char *sub, const char *msg);
 
 /* Split "be@snap" into be and snap (NULL when there is no '@'). */
 void beadm_split_snap(char *arg, char **be, char **snap);
+
+/* Inside a zone: a zone path as a host path below zone_root (malloc), or
+ * NULL with a message printed when it is not a safe absolute path. */
+char *beadm_zone_path(beadm_ctx_t *c, const char *path);
+/* A host path as the zone sees it (pointer into path), or NULL if outside. */
+const char *beadm_zone_view(const beadm_ctx_t *c, const char *path);
 
 #endif

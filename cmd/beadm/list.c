@@ -63,6 +63,17 @@ date(int64_t t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
 }
 
+/* Inside a zone, mount points are shown as the zone sees them. */
+static const beadm_ctx_t *list_ctx;
+static const char *
+view(const char *mp)
+{
+	if (mp == NULL || list_ctx == NULL || list_ctx->zone_root == NULL)
+		return mp;
+	const char *v = beadm_zone_view(list_ctx, mp);
+	return v != NULL ? v : "(global zone)";
+}
+
 static const char *
 host_of(const zbe_be_info_t *b)
 {
@@ -126,11 +137,11 @@ print_table(const zbe_list_t *l, int show, bool zone)
 	for (size_t i = 0; i < l->n; i++) {
 		const zbe_be_info_t *b = &l->bes[i];
 		flags(b, f);
-		add_row(rows, &n, b->name, f, b->mountpoint, b->space, b->creation,
+		add_row(rows, &n, b->name, f, view(b->mountpoint), b->space, b->creation,
 		    host_of(b) != NULL ? host_of(b) : "-");
 		for (size_t j = 0; (show & SHOW_DATASETS) && j < b->ndatasets; j++) {
 			const zbe_ds_info_t *d = &b->datasets[j];
-			add_row(rows, &n, d->name, "-", d->mountpoint, d->used, d->creation, NULL);
+			add_row(rows, &n, d->name, "-", view(d->mountpoint), d->used, d->creation, NULL);
 		}
 		for (size_t j = 0; (show & SHOW_SNAPSHOTS) && j < b->nsnaps; j++) {
 			const zbe_snap_info_t *s = &b->snaps[j];
@@ -171,12 +182,12 @@ print_parsable(const zbe_list_t *l, int show, bool zone)
 		flags(b, f);
 		const char *id = zone ? b->parentbe : b->uuid;
 		printf("%s;%s;%s;%s;%" PRIu64 ";static;%" PRId64 "\n", b->name, id ? id : "", f,
-		    b->mountpoint ? b->mountpoint : "", b->space, b->creation);
+		    b->mountpoint ? view(b->mountpoint) : "", b->space, b->creation);
 		if (show & SHOW_DATASETS)
 			for (size_t j = 0; j < b->ndatasets; j++) {
 				const zbe_ds_info_t *d = &b->datasets[j];
 				printf("%s;%s;;%s;%" PRIu64 ";static;%" PRId64 "\n", b->name, d->name,
-				    d->mountpoint ? d->mountpoint : "", d->used, d->creation);
+				    d->mountpoint ? view(d->mountpoint) : "", d->used, d->creation);
 			}
 		if (show & SHOW_SNAPSHOTS)
 			for (size_t j = 0; j < b->nsnaps; j++) {
@@ -215,7 +226,7 @@ print_json(const zbe_list_t *l, int show, bool zone)
 		json_object_object_add(o, "active", json_object_new_string(f));
 		json_object_object_add(o, "running", json_object_new_boolean(b->running));
 		json_object_object_add(o, "active_on_reboot", json_object_new_boolean(b->next));
-		json_object_object_add(o, "mountpoint", jstr(b->mountpoint));
+		json_object_object_add(o, "mountpoint", jstr(view(b->mountpoint)));
 		json_object_object_add(o, "space", json_object_new_int64((int64_t)b->space));
 		json_object_object_add(o, "policy", json_object_new_string("static"));
 		json_object_object_add(o, "created", json_object_new_int64(b->creation));
@@ -225,7 +236,7 @@ print_json(const zbe_list_t *l, int show, bool zone)
 			for (size_t j = 0; j < b->ndatasets; j++) {
 				const zbe_ds_info_t *d = &b->datasets[j];
 				json_object *x = json_object_new_object();
-				json_object_object_add(x, "mountpoint", jstr(d->mountpoint));
+				json_object_object_add(x, "mountpoint", jstr(view(d->mountpoint)));
 				json_object_object_add(x, "space", json_object_new_int64((int64_t)d->used));
 				json_object_object_add(x, "created", json_object_new_int64(d->creation));
 				json_object_object_add(x, "origin", jstr(d->origin));
@@ -290,6 +301,7 @@ beadm_list(beadm_ctx_t *c, int argc, char **argv)
 	if (zbe_list(c->h, argc - optind == 1 ? argv[optind] : NULL, &l) != ZBE_OK)
 		return beadm_fail(c);
 	bool zone = c->zone != NULL;
+	list_ctx = c;
 	if (json)
 		print_json(l, show, zone);
 	else if (parsable)

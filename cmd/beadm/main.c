@@ -116,7 +116,7 @@ help(void)
 }
 
 int
-main(int argc, char **argv)
+beadm_main(int argc, char **argv, const beadm_env_t *env)
 {
 	beadm_ctx_t c = { 0 };
 	char errbuf[1024];
@@ -158,16 +158,27 @@ main(int argc, char **argv)
 		fprintf(stderr, "beadm: %s: unknown subcommand\n", sub);
 		return beadm_usage(NULL);
 	}
-	if (c.zone != NULL && !zbe_name_valid(c.zone))
+	if (env != NULL && c.zone != NULL)
+		return beadm_error("-z", "not available inside a zone");
+	if (c.zone != NULL && !zbe_zone_name_valid(c.zone))
 		return beadm_error(c.zone, "invalid zone name");
-	c.h = zbe_open(NULL, &err, errbuf, sizeof(errbuf));
+	c.h = zbe_open(env != NULL ? env->conf : NULL, &err, errbuf, sizeof(errbuf));
 	if (c.h == NULL) {
 		fprintf(stderr, "beadm: %s\n", errbuf);
 		return 1;
 	}
 	zbe_set_log_hook(c.h, log_hook, &c);
 	zbe_set_dry_run(c.h, c.dry_run);
-	if (c.zone != NULL && zbe_scope_zone(c.h, c.zone, ZBE_POLICY_ADMIN) != ZBE_OK) {
+	if (env != NULL) {
+		/* a request from inside a zone, through its broker */
+		c.zone = env->zone;
+		c.zone_root = env->zone_root;
+		if (zbe_scope_zone(c.h, env->zone, ZBE_POLICY_ZONE) != ZBE_OK) {
+			rc = beadm_fail(&c);
+			zbe_close(c.h);
+			return rc;
+		}
+	} else if (c.zone != NULL && zbe_scope_zone(c.h, c.zone, ZBE_POLICY_ADMIN) != ZBE_OK) {
 		rc = beadm_fail(&c);
 		zbe_close(c.h);
 		return rc;

@@ -14,11 +14,31 @@ beadm_mount(beadm_ctx_t *c, int argc, char **argv)
 	if (argc - optind < 1 || argc - optind > 2)
 		return beadm_usage_error("mount", "expected beName [mountpoint]");
 	const char *mp = argc - optind == 2 ? argv[optind + 1] : NULL;
-	if (zbe_mount(c->h, argv[optind], mp, &where) != ZBE_OK)
+	char *host_mp = NULL;
+	if (c->zone_root != NULL) {
+		/* inside a zone: its path, or a new directory in its /tmp */
+		char tmpl[] = "/tmp/zbe-mnt.XXXXXX";
+		if (mp == NULL) {
+			char *t = beadm_zone_path(c, tmpl);
+			if (t == NULL || mkdtemp(t) == NULL) {
+				free(t);
+				return beadm_error("mount", "cannot make a directory in the zone's /tmp");
+			}
+			host_mp = t;
+		} else if ((host_mp = beadm_zone_path(c, mp)) == NULL) {
+			return 1;
+		}
+	}
+	if (zbe_mount(c->h, argv[optind], host_mp != NULL ? host_mp : mp, &where) != ZBE_OK) {
+		if (mp == NULL && host_mp != NULL)
+			(void)rmdir(host_mp);
+		free(host_mp);
 		return beadm_fail(c);
+	}
 	if (mp == NULL && where != NULL)
-		printf("%s\n", where);
+		printf("%s\n", beadm_zone_view(c, where));
 	free(where);
+	free(host_mp);
 	return 0;
 }
 
@@ -35,5 +55,11 @@ beadm_unmount(beadm_ctx_t *c, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return beadm_usage_error("unmount", "expected beName or mountpoint");
-	return zbe_unmount(c->h, argv[optind], force) == ZBE_OK ? 0 : beadm_fail(c);
+	const char *what = argv[optind];
+	char *host = NULL;
+	if (c->zone_root != NULL && what[0] == '/' && (host = beadm_zone_path(c, what)) == NULL)
+		return 1;
+	int rc = zbe_unmount(c->h, host != NULL ? host : what, force) == ZBE_OK ? 0 : beadm_fail(c);
+	free(host);
+	return rc;
 }

@@ -12,6 +12,7 @@
 #include "zone_lxc.h"
 
 #include <fcntl.h>
+#include <glob.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -93,6 +94,23 @@ static int count_mounts(const char *needle) /* host mountinfo lines containing n
     return n;
 }
 
+static void read_small(const char *p, char *buf, size_t len)
+{
+    FILE *f = fopen(p, "r");
+    size_t n = f ? fread(buf, 1, len - 1, f) : 0;
+    buf[n] = '\0';
+    if (f)
+        fclose(f);
+}
+
+static size_t count_glob(const char *pattern)
+{
+    glob_t g;
+    size_t n = glob(pattern, 0, NULL, &g) == 0 ? g.gl_pathc : 0;
+    globfree(&g);
+    return n;
+}
+
 static int start_zone(const char *name, const char *init, const char *sockdir)
 {
     char root[256];
@@ -132,8 +150,8 @@ static void write_file(const char *p, const char *data, mode_t mode)
 
 int main(int argc, char **argv)
 {
-    char p[256], q[256], sock[256], ds[64];
-    int mounts_before = count_mounts(" - ");
+    char p[256], q[256], sock[256], ds[64], cg_before[1024], cg_after[1024];
+    read_small("/proc/self/cgroup", cg_before, sizeof cg_before);
     snprintf(base, sizeof base, "/tmp/lxcp.XXXXXX");
     if (!mkdtemp(base))
         return perror("mkdtemp"), 2;
@@ -209,6 +227,12 @@ int main(int argc, char **argv)
     CHECK(ZRUN("zp1", "cmp", "/usr/local/bin/zbe-extra", "/bin/busybox") == 0, "extra binary copied");
     ZRUN("zp1", "cat", "/proc/self/mountinfo");
 
+    /* --- host side: the zone root is now a shared mount, and pinned while the zone runs --- */
+    path(p, "%s/mnt/zp1 ", base);
+    RUN("grep", p, "/proc/self/mountinfo");
+    snprintf(q, sizeof q, "%s/zp1", pool);
+    CHECK(RUN("zfs", "umount", q) != 0, "zone root cannot be unmounted while the zone runs");
+
     /* --- host mounts a dataset below the zone root: it must appear in the zone --- */
     path(p, "mountpoint=%s/mnt/zp1/a", base);
     RUN("zfs", "set", p, ds);
@@ -274,7 +298,11 @@ cleanup:
         }
     }
     sleep(1); /* let the lxc monitors exit before we look for leftovers */
-    CHECK(RUN("pgrep", "-af", "lxc monitor") == 1, "no lxc monitor process left");
+    CHECK(RUN("pgrep", "-af", lxcpath) == 1, "no lxc monitor process left"); /* "[lxc monitor] <lxcpath> <name>" */
+    read_small("/proc/self/cgroup", cg_after, sizeof cg_after);
+    CHECK(strcmp(cg_before, cg_after) == 0, "caller still in its own cgroups");
+    CHECK(count_glob("/sys/fs/cgroup/*/lxc.*.zp[12]*") + count_glob("/sys/fs/cgroup/lxc.*.zp[12]*") == 0,
+          "no lxc.monitor/lxc.payload cgroups left for zp1/zp2");
     int lxc_mounts = count_mounts("/lxc/rootfs") + count_mounts("lxc.payload");
     int destroyed = 0;
     for (int i = 0; i < 5 && !destroyed && pool[0]; i++)
@@ -283,9 +311,9 @@ cleanup:
     CHECK(destroyed, "pool destroyed");
     if (destroyed) /* never let rm wander into a still-mounted dataset */
         RUN("rm", "-rf", "--one-file-system", base);
-    int mounts_after = count_mounts(" - ");
-    CHECK(lxc_mounts == 0 && mounts_after == mounts_before,
-          "no mounts left on host (before %d, after %d, lxc %d)", mounts_before, mounts_after, lxc_mounts);
+    /* (only our own paths: other pools on this host may come and go meanwhile) */
+    int ours = count_mounts(base);
+    CHECK(lxc_mounts == 0 && ours == 0, "no mounts left on host (lxc %d, under %s %d)", lxc_mounts, base, ours);
     printf("%s (%d failures)\n", failures ? "FAILED" : "ALL OK", failures);
     return failures ? 1 : 0;
 }

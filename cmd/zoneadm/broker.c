@@ -1,0 +1,276 @@
+/*
+ * A zone's delegation broker ("zoneadm broker ZONE", started by boot):
+ * serves the zone's beadm requests on <run_dir>/zones/ZONE/sock/beadm.sock,
+ * which the zone sees as /var/run/zbe/beadm.sock.  It knows its zone by
+ * construction and never takes a zone or dataset name from a request.
+ *
+ * Each connection is served by a forked child, so a hostile request can
+ * at worst end that child: the request is size-limited and parsed
+ * strictly, reading it times out, and at most MAX_CLIENTS are served at
+ * once.  Only uid 0 of the zone may change anything; anyone may list.
+ * The request then runs through beadm's own code with the zone policy.
+ */
+#include "zoneadm.h"
+#include "beadm.h"
+#include "broker_proto.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_CLIENTS 32
+#define READ_TIMEOUT_S 5
+
+static volatile sig_atomic_t stopping;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static int
+read_all(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = read(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void
+send_frame(int fd, char type, const void *data, uint32_t len)
+{
+	unsigned char hdr[5] = { (unsigned char)type, len & 0xff, (len >> 8) & 0xff, (len >> 16) & 0xff,
+		(len >> 24) & 0xff };
+	const char *p = data;
+
+	if (send(fd, hdr, 5, MSG_NOSIGNAL) != 5)
+		return;
+	while (len > 0) {
+		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+		if (n <= 0)
+			return;
+		p += n;
+		len -= (uint32_t)n;
+	}
+}
+
+static void
+reply_error(int fd, int status, const char *msg)
+{
+	unsigned char st[4] = { (unsigned char)status, 0, 0, 0 };
+	char line[512];
+	int n = snprintf(line, sizeof(line), "beadm: %s\n", msg);
+
+	send_frame(fd, '2', line, (uint32_t)n);
+	send_frame(fd, 'x', st, 4);
+}
+
+static uint32_t
+u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* The request's arguments (argv[0] = "beadm"), or NULL after replying. */
+static char **
+read_request(int fd, int *argc_out)
+{
+	unsigned char hdr[8], lenb[4];
+	size_t total = 8;
+
+	if (read_all(fd, hdr, 8) != 0 || memcmp(hdr, ZBE_PROTO_MAGIC, 4) != 0) {
+		reply_error(fd, 2, "malformed request");
+		return NULL;
+	}
+	uint32_t argc = u32(hdr + 4);
+	if (argc > ZBE_PROTO_MAX_ARGS) {
+		reply_error(fd, 2, "too many arguments");
+		return NULL;
+	}
+	char **argv = calloc(argc + 2, sizeof(char *));
+	if (argv == NULL)
+		return NULL;
+	argv[0] = "beadm";
+	for (uint32_t i = 0; i < argc; i++) {
+		if (read_all(fd, lenb, 4) != 0) {
+			reply_error(fd, 2, "malformed request");
+			return NULL;
+		}
+		uint32_t l = u32(lenb);
+		total += 4 + l;
+		if (l > ZBE_PROTO_MAX_ARG || total > ZBE_PROTO_MAX_REQUEST) {
+			reply_error(fd, 2, "request too large");
+			return NULL;
+		}
+		char *a = malloc(l + 1);
+		if (a == NULL || read_all(fd, a, l) != 0) {
+			reply_error(fd, 2, "malformed request");
+			return NULL;
+		}
+		a[l] = '\0';
+		if (strlen(a) != l) {
+			reply_error(fd, 2, "malformed request: NUL in an argument");
+			return NULL;
+		}
+		argv[i + 1] = a;
+	}
+	*argc_out = (int)argc + 1;
+	return argv;
+}
+
+/* The subcommand: the first argument after the global flags. */
+static const char *
+subcommand(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (argv[i][0] != '-')
+			return argv[i];
+		if (strcmp(argv[i], "-z") == 0)
+			i++;
+	}
+	return NULL;
+}
+
+static void
+send_fd_contents(int sock, int fd, char type)
+{
+	char buf[65536];
+	ssize_t n;
+
+	lseek(fd, 0, SEEK_SET);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		send_frame(sock, type, buf, (uint32_t)n);
+}
+
+static void
+serve(int fd, const beadm_env_t *env)
+{
+	struct ucred cred;
+	socklen_t cl = sizeof(cred);
+	struct timeval tv = { READ_TIMEOUT_S, 0 };
+	int argc = 0;
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) != 0) {
+		reply_error(fd, 1, "cannot identify the caller");
+		return;
+	}
+	char **argv = read_request(fd, &argc);
+	if (argv == NULL)
+		return;
+	const char *sub = subcommand(argc, argv);
+	bool read_only = sub != NULL && strcmp(sub, "list") == 0;
+	if (cred.uid != 0 && !read_only) {
+		reply_error(fd, 1, "permission denied: only root in the zone may change boot environments");
+		return;
+	}
+	/* beadm's output goes to the caller, stdout and stderr apart */
+	int out = memfd_create("beadm-out", MFD_CLOEXEC), err = memfd_create("beadm-err", MFD_CLOEXEC);
+	if (out < 0 || err < 0) {
+		reply_error(fd, 1, "broker: cannot capture output");
+		return;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	dup2(out, 1);
+	dup2(err, 2);
+	int status = beadm_main(argc, argv, env);
+	fflush(stdout);
+	fflush(stderr);
+	send_fd_contents(fd, out, '1');
+	send_fd_contents(fd, err, '2');
+	unsigned char st[4] = { (unsigned char)status, 0, 0, 0 };
+	send_frame(fd, 'x', st, 4);
+}
+
+int
+zoneadm_broker(const char *zone)
+{
+	char errbuf[1024], *sockdir = NULL, *root = NULL;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	zbe_err_t err;
+	int lfd, nclients = 0;
+
+	if (!zbe_zone_name_valid(zone))
+		return 2;
+	zbe_handle_t *h = zbe_open(NULL, &err, errbuf, sizeof(errbuf));
+	if (h == NULL)
+		return 1;
+	zbe_zone_info_t *v;
+	size_t n;
+	if (zbe_zone_list(h, &v, &n) != ZBE_OK)
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].name, zone) == 0 && asprintf(&root, "%s/root", v[i].zonepath) < 0)
+			root = NULL;
+	zbe_zone_list_free(v, n);
+	if (root == NULL || asprintf(&sockdir, "%s/zones/%s/sock", zbe_conf_get(h, "run_dir"), zone) < 0)
+		return 1;
+	const char *conf = getenv("ZBE_CONF");
+	beadm_env_t env = { .conf = conf, .zone = zone, .zone_root = root };
+	zbe_close(h);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/beadm.sock", sockdir);
+	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	(void)unlink(sa.sun_path);
+	/* anyone in the zone may connect; what they may do is decided per request */
+	mode_t old = umask(0);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(lfd, 16) != 0) {
+		umask(old);
+		return 1;
+	}
+	umask(old);
+	signal(SIGTERM, on_term);
+	signal(SIGINT, on_term);
+	signal(SIGPIPE, SIG_IGN);
+	while (!stopping) {
+		struct pollfd p = { lfd, POLLIN, 0 };
+		while (nclients > 0 && waitpid(-1, NULL, WNOHANG) > 0)
+			nclients--;
+		if (poll(&p, 1, 500) <= 0)
+			continue;
+		int cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (cfd < 0)
+			continue;
+		if (nclients >= MAX_CLIENTS) {
+			reply_error(cfd, 1, "broker busy; try again");
+			close(cfd);
+			continue;
+		}
+		pid_t pid = fork();
+		if (pid == 0) {
+			close(lfd);
+			signal(SIGTERM, SIG_DFL);
+			serve(cfd, &env);
+			_exit(0);
+		}
+		if (pid > 0)
+			nclients++;
+		close(cfd);
+	}
+	close(lfd);
+	(void)unlink(sa.sun_path);
+	free(sockdir);
+	free(root);
+	return 0;
+}

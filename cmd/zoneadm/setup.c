@@ -1,0 +1,29 @@
+/* Where zoneadm finds its broker (itself) and the in-zone beadm client. */
+#include "zoneadm.h"
+#include "zbe_build.h"
+
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void
+zoneadm_setup(zbe_handle_t *h)
+{
+	char self[PATH_MAX], dir[PATH_MAX], client[PATH_MAX + 32];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n <= 0)
+		return;
+	self[n] = '\0';
+	const char *broker[] = { self, "broker", NULL };
+	zbe_set_broker(h, broker);
+	/* the build tree first (tests run there), then the installed client */
+	snprintf(dir, sizeof(dir), "%s", self);
+	snprintf(client, sizeof(client), "%s/../beadm/beadm-zone", dirname(dir));
+	if (access(client, X_OK) != 0)
+		snprintf(client, sizeof(client), "%s/beadm-zone", ZBE_LIBEXECDIR);
+	if (access(client, X_OK) == 0)
+		zbe_set_zone_client(h, client);
+}

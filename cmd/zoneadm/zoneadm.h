@@ -1,0 +1,14 @@
+/* zoneadm: shared between its files. */
+#ifndef ZONEADM_H
+#define ZONEADM_H
+
+#include "zbe.h"
+
+#include <stdio.h>
+
+/* Tell the library how to start a zone's broker and where the in-zone client is. */
+void zoneadm_setup(zbe_handle_t *h);
+/* zoneadm broker ZONE: serve the zone's delegation socket (started by boot). */
+int zoneadm_broker(const char *zone);
+
+#endif

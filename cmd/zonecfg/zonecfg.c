@@ -1,0 +1,169 @@
+/*
+ * zonecfg -z zone create -p zonepath=/path [-p key=value]...
+ * zonecfg -z zone set key=value...
+ * zonecfg -z zone info [-j]
+ * zonecfg -z zone delete [-F]
+ */
+#include "zbe.h"
+#include "zbe_build.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int
+usage(void)
+{
+	fprintf(stderr, "usage:\n"
+	    "\tzonecfg -z zone create -p zonepath=/path [-p key=value]...\n"
+	    "\tzonecfg -z zone set key=value...\n"
+	    "\tzonecfg -z zone info [-j]\n"
+	    "\tzonecfg -z zone delete [-F]\n"
+	    "keys: zonepath, autoboot (true|false), be-ops (allow|deny), init\n");
+	return 2;
+}
+
+static int
+fail(zbe_handle_t *h)
+{
+	fprintf(stderr, "zonecfg: %s\n", zbe_errmsg(h));
+	return 1;
+}
+
+static int
+info(zbe_handle_t *h, const char *zone, bool json)
+{
+	zbe_zone_info_t *v;
+	size_t n;
+	int rc = 1;
+
+	if (zbe_zone_list(h, &v, &n) != ZBE_OK)
+		return fail(h);
+	for (size_t i = 0; i < n; i++) {
+		const zbe_zone_info_t *z = &v[i];
+		if (strcmp(z->name, zone) != 0)
+			continue;
+		if (json) {
+			json_object *o = json_object_new_object();
+			json_object_object_add(o, "zonename", json_object_new_string(z->name));
+			json_object_object_add(o, "zonepath", json_object_new_string(z->zonepath));
+			json_object_object_add(o, "autoboot", json_object_new_boolean(z->autoboot));
+			json_object_object_add(o, "be-ops", json_object_new_string(z->be_ops_deny ? "deny" : "allow"));
+			json_object_object_add(o, "init", json_object_new_string(z->init ? z->init : "/sbin/init"));
+			json_object_object_add(o, "uuid", z->uuid ? json_object_new_string(z->uuid) : NULL);
+			json_object_object_add(o, "state", json_object_new_string(zbe_zone_state_name(z->state)));
+			json_object_object_add(o, "dataset", z->dataset ? json_object_new_string(z->dataset) : NULL);
+			printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+			    JSON_C_TO_STRING_NOSLASHESCAPE));
+			json_object_put(o);
+		} else {
+			printf("zonename: %s\nzonepath: %s\nautoboot: %s\nbe-ops: %s\ninit: %s\nuuid: %s\n",
+			    z->name, z->zonepath, z->autoboot ? "true" : "false", z->be_ops_deny ? "deny" : "allow",
+			    z->init ? z->init : "/sbin/init", z->uuid ? z->uuid : "-");
+		}
+		rc = 0;
+	}
+	zbe_zone_list_free(v, n);
+	if (rc != 0)
+		fprintf(stderr, "zonecfg: %s: no such zone configured\n", zone);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *zone = NULL;
+	char errbuf[1024];
+	zbe_err_t err;
+	int opt, rc;
+
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		usage();
+		return 0;
+	}
+	if (argc > 1 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)) {
+		printf("zonecfg (zbe) %s\n", ZBE_VERSION);
+		return 0;
+	}
+	while ((opt = getopt(argc, argv, "+z:")) != -1) {
+		if (opt != 'z')
+			return usage();
+		zone = optarg;
+	}
+	if (zone == NULL || optind >= argc)
+		return usage();
+	if (!zbe_zone_name_valid(zone)) {
+		fprintf(stderr, "zonecfg: %s: invalid zone name\n", zone);
+		return 1;
+	}
+	const char *sub = argv[optind];
+	argc -= optind;
+	argv += optind;
+	optind = 1;
+	zbe_handle_t *h = zbe_open(NULL, &err, errbuf, sizeof(errbuf));
+	if (h == NULL) {
+		fprintf(stderr, "zonecfg: %s\n", errbuf);
+		return 1;
+	}
+	if (strcmp(sub, "create") == 0) {
+		const char **kv = calloc((size_t)argc + 1, sizeof(*kv));
+		size_t n = 0;
+		rc = 0;
+		while (kv != NULL && (opt = getopt(argc, argv, "p:")) != -1) {
+			if (opt != 'p') {
+				rc = usage();
+				break;
+			}
+			kv[n++] = optarg;
+		}
+		if (kv == NULL)
+			rc = 1;
+		else if (rc == 0 && optind != argc)
+			rc = usage();
+		else if (rc == 0)
+			rc = zbe_zone_configure(h, zone, kv, true) == ZBE_OK ? 0 : fail(h);
+		free(kv);
+	} else if (strcmp(sub, "set") == 0) {
+		rc = argc < 2 ? usage()
+		    : zbe_zone_configure(h, zone, (const char *const *)argv + 1, false) == ZBE_OK ? 0 : fail(h);
+	} else if (strcmp(sub, "info") == 0) {
+		bool json = false;
+		rc = 0;
+		while ((opt = getopt(argc, argv, "j")) != -1) {
+			if (opt != 'j')
+				rc = 2;
+			json = true;
+		}
+		rc = rc || optind != argc ? usage() : info(h, zone, json);
+	} else if (strcmp(sub, "delete") == 0) {
+		bool force = false;
+		rc = 0;
+		while ((opt = getopt(argc, argv, "F")) != -1) {
+			if (opt != 'F')
+				rc = 2;
+			force = true;
+		}
+		if (rc || optind != argc) {
+			rc = usage();
+		} else {
+			if (!force && isatty(0)) {
+				char answer[16] = "";
+				printf("Are you sure you want to delete zone %s (y/[n])? ", zone);
+				fflush(stdout);
+				if (fgets(answer, sizeof(answer), stdin) == NULL || (answer[0] != 'y' && answer[0] != 'Y')) {
+					zbe_close(h);
+					fprintf(stderr, "zonecfg: %s: delete canceled\n", zone);
+					return 1;
+				}
+			}
+			rc = zbe_zone_unconfigure(h, zone) == ZBE_OK ? 0 : fail(h);
+		}
+	} else {
+		fprintf(stderr, "zonecfg: %s: unknown subcommand\n", sub);
+		rc = usage();
+	}
+	zbe_close(h);
+	return rc;
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env bats
+# beadm activate: bootfs, and promotion until the BE has no origin.
+
+load helpers
+
+@test "activate sets bootfs and list shows R" {
+	beadm create A
+	run --separate-stderr beadm activate A
+	assert_status 0
+	assert_eq "$(bootfs)" "$(ds A)" bootfs
+	run beadm list -H
+	assert_status 0
+	assert_contains "$output" "A;$(prop "$(ds A)" $UUID_PROP);R;;"
+	assert_contains "$output" "GBE1;$(prop "$GBE1" $UUID_PROP);N;$TMP/root;"
+}
+
+@test "activate of the bootfs BE again changes nothing" {
+	beadm create A
+	beadm activate A
+	local before
+	before=$(state)
+	run beadm activate A
+	assert_status 0
+	assert_same "$before" "$(state)"
+}
+
+@test "activate the running BE back" {
+	beadm create A
+	beadm activate A
+	run beadm activate GBE1
+	assert_status 0
+	assert_eq "$(bootfs)" "$GBE1" bootfs
+	assert_eq "$(prop "$GBE1" origin)" - "origin of GBE1"
+	assert_eq "$(prop "$GBE1/var" origin)" - "origin of GBE1/var"
+	# and A is a plain non-running BE again: it can go
+	run beadm destroy -F A
+	assert_status 0
+	exists "$(ds A)" && fail "A still there"
+	assert_eq "$(mounted_at "$GBE1")" "$TMP/root" "running BE mount"
+}
+
+@test "activate promotes a chain A -> B -> C fully; A and B can then be destroyed" {
+	beadm create A
+	be_write A var/a "from A"
+	beadm create -e A B
+	be_write B var/b "from B"
+	beadm create -e B C
+	be_write C var/c "from C"
+	local c_uuid
+	c_uuid=$(prop "$(ds C)" $UUID_PROP)
+	# before: C is a clone of B, which is a clone of A
+	assert_match "$(prop "$(ds C)" origin)" "^$(ds B)@" "origin of C before"
+
+	run --separate-stderr beadm activate C
+	assert_status 0
+	assert_eq "$(bootfs)" "$(ds C)" bootfs
+	assert_eq "$(prop "$(ds C)" origin)" - "origin of C"
+	assert_eq "$(prop "$(ds C)/var" origin)" - "origin of C/var"
+	assert_eq "$(prop "$(ds C)" $UUID_PROP)" "$c_uuid" "uuid of C"
+
+	run --separate-stderr beadm destroy -F A
+	assert_status 0
+	run --separate-stderr beadm destroy -F B
+	assert_status 0
+	exists "$(ds A)" && fail "A still there"
+	exists "$(ds B)" && fail "B still there"
+	# nothing named after A or B is left, and the snapshots beadm made for
+	# them (now on C) went with them
+	assert_eq "$(names | grep -E "/ROOT/(A|B)([/@]|$)")" "" "leftovers of A and B"
+	run beadm list -H
+	assert_status 0
+	assert_eq "$(cut -d';' -f1,3 <<<"$output" | sort | tr '\n' ' ')" "C;R GBE1;N " "BEs"
+	# C still has everything it had
+	assert_eq "$(be_read C var/a)" "from A" "C var/a"
+	assert_eq "$(be_read C var/b)" "from B" "C var/b"
+	assert_eq "$(be_read C var/c)" "from C" "C var/c"
+	# and the running BE is untouched
+	assert_eq "$(mounted_at "$GBE1")" "$TMP/root" "running BE mount"
+	assert_eq "$(cat "$TMP/root/etc-release")" host "running BE data"
+}
+
+# The same with snapshots of distinct names (no auto snapshots in the chain).
+@test "activate promotes a chain made from user snapshots; A and B can then be destroyed" {
+	beadm create A
+	be_write A var/a "from A"
+	beadm create A@sa
+	beadm create -e A@sa B
+	be_write B var/b "from B"
+	beadm create B@sb
+	beadm create -e B@sb C
+	assert_eq "$(prop "$(ds C)" origin)" "$(ds B)@sb" "origin of C before"
+
+	run --separate-stderr beadm activate C
+	assert_status 0
+	assert_eq "$(bootfs)" "$(ds C)" bootfs
+	assert_eq "$(prop "$(ds C)" origin)" - "origin of C"
+	assert_eq "$(prop "$(ds C)/var" origin)" - "origin of C/var"
+	# the user snapshots moved to C with the promotion
+	exists "$(ds C)@sa" || fail "no C@sa"
+	exists "$(ds C)@sb" || fail "no C@sb"
+
+	run --separate-stderr beadm destroy -F A
+	assert_status 0
+	run --separate-stderr beadm destroy -F B
+	assert_status 0
+	assert_eq "$(names | grep -E "/ROOT/(A|B)([/@]|$)")" "" "leftovers of A and B"
+	assert_eq "$(be_read C var/a)" "from A" "C var/a"
+	assert_eq "$(be_read C var/b)" "from B" "C var/b"
+	assert_eq "$(mounted_at "$GBE1")" "$TMP/root" "running BE mount"
+}
+
+@test "activate refuses a missing BE" {
+	local before
+	before=$(state)
+	run --separate-stderr beadm activate NOPE
+	assert_status 1
+	assert_match "$stderr" '^beadm: .*NOPE' stderr
+	assert_same "$before" "$(state)"
+}

@@ -1,0 +1,247 @@
+# helpers.bash: the world each beadm integration test runs in.
+#
+# Every test gets a pool of its own on a sparse file (zfs-fuse), with
+#   POOL/ROOT               mountpoint=none (the BE container)
+#   POOL/ROOT/GBE1          the running BE: mounted at $TMP/root
+#   POOL/ROOT/GBE1/var      a child dataset, mounted at $TMP/root/var
+# bootfs=POOL/ROOT/GBE1, and $TMP/zbe.conf (exported as ZBE_CONF) with
+# system_root=$TMP/root and run_dir=$TMP/run.  teardown destroys it all,
+# also when the test failed.
+#
+# Files load this with `load helpers`; it defines setup and teardown.
+
+bats_require_minimum_version 1.5.0
+
+ZBT_SRC=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+BEADM=${BEADM:-$ZBT_SRC/build/cmd/beadm/beadm}
+FAIL_WRAPPER=$BATS_TEST_DIRNAME/zfs-fail-wrapper
+
+# A sanitizer report must not pass for beadm's own exit 1.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=86:abort_on_error=0:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:exitcode=86:print_stacktrace=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-exitcode=86}
+
+UUID_RE='^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+AUTO_PROP=org.zbe:auto
+UUID_PROP=org.opensolaris.libbe:uuid
+DESC_PROP=org.opensolaris.libbe:description
+
+# ---- assertions (print what they saw, then fail) -------------------------
+
+fail() {
+	printf '%s\n' "$*" >&2
+	return 1
+}
+
+# assert_status N: for the last `run`
+assert_status() {
+	if [ "$status" -ne "$1" ]; then
+		printf 'expected exit %s, got %s\n--- output:\n%s\n' "$1" "$status" "$output" >&2
+		[ -n "${stderr-}" ] && printf -- '--- stderr:\n%s\n' "$stderr" >&2
+		return 1
+	fi
+}
+
+assert_eq() { # actual expected [what]
+	if [ "$1" != "$2" ]; then
+		printf '%s: expected [%s], got [%s]\n' "${3:-value}" "$2" "$1" >&2
+		return 1
+	fi
+}
+
+assert_match() { # string ERE [what]
+	if ! [[ $1 =~ $2 ]]; then
+		printf '%s: [%s] does not match /%s/\n' "${3:-value}" "$1" "$2" >&2
+		return 1
+	fi
+}
+
+assert_contains() { # haystack needle [what]
+	if [[ $1 != *"$2"* ]]; then
+		printf '%s: [%s] not found in:\n%s\n' "${3:-output}" "$2" "$1" >&2
+		return 1
+	fi
+}
+
+assert_not_contains() {
+	if [[ $1 == *"$2"* ]]; then
+		printf '%s: [%s] unexpectedly found in:\n%s\n' "${3:-output}" "$2" "$1" >&2
+		return 1
+	fi
+}
+
+assert_same() { # before after [what]: multi-line states
+	if [ "$1" != "$2" ]; then
+		printf '%s changed:\n' "${3:-state}" >&2
+		diff <(printf '%s\n' "$1") <(printf '%s\n' "$2") >&2
+		return 1
+	fi
+}
+
+# ---- beadm -----------------------------------------------------------------
+
+# Never a terminal on stdin: destroy would ask.
+beadm() {
+	"$BEADM" "$@" </dev/null
+}
+
+# ---- zfs views ---------------------------------------------------------------
+
+ds() { printf '%s/ROOT/%s\n' "$POOL" "$1"; }
+
+prop() { # dataset property
+	zfs get -H -o value "$2" "$1"
+}
+
+propp() { # dataset property, parsable number
+	zfs get -Hp -o value "$2" "$1"
+}
+
+bootfs() {
+	zpool list -H -o bootfs "$POOL"
+}
+
+exists() {
+	zfs list -H -o name "$1" >/dev/null 2>&1
+}
+
+names() {
+	zfs list -H -t all -o name -r "$POOL" | sort
+}
+
+snapshots_of() { # dataset: its snapshots and its children's
+	zfs list -H -t snapshot -o name -r "$1" 2>/dev/null | sort
+}
+
+# Everything a failed or refused command must leave alone: names, origins,
+# the properties beadm manages, bootfs and the pool's mounts.
+state() {
+	zfs get -H -r -o name,property,value,source \
+	    type,origin,mountpoint,canmount,$UUID_PROP,$DESC_PROP,$AUTO_PROP,org.opensolaris.libbe:active \
+	    "$POOL" | sort
+	echo "bootfs=$(bootfs)"
+	pool_mounts
+}
+
+# "dataset target" of every fuse.zfs mount of the pool
+pool_mounts() {
+	awk -v p="$POOL" '$3 == "fuse.zfs" && ($1 == p || index($1, p "/") == 1) { print $1, $2 }' \
+	    /proc/self/mounts | sort
+}
+
+mounted_at() { # dataset -> target, or nothing
+	awk -v d="$1" '$3 == "fuse.zfs" && $1 == d { print $2 }' /proc/self/mounts | tail -n 1
+}
+
+# Mount a BE (and its children) with zfs itself, not beadm, to look inside.
+raw_mount() { # be dir
+	local d
+	d=$(ds "$1")
+	mkdir -p "$2"
+	zfs set mountpoint="$2" "$d"
+	zfs mount "$d"
+	zfs list -H -o name -r -t filesystem "$d" | tail -n +2 | while read -r c; do
+		zfs mount "$c"
+	done
+}
+
+raw_unmount() { # be
+	local d
+	d=$(ds "$1")
+	zfs list -H -o name -r -t filesystem "$d" | sort -r | while read -r c; do
+		[ -n "$(mounted_at "$c")" ] && zfs unmount "$c"
+	done
+	zfs set mountpoint=legacy "$d"
+}
+
+# Write a file into a (non-running) BE: path relative to its root.
+be_write() { # be path content
+	raw_mount "$1" "$TMP/w"
+	mkdir -p "$(dirname "$TMP/w/$2")"
+	printf '%s\n' "$3" >"$TMP/w/$2"
+	raw_unmount "$1"
+}
+
+be_read() { # be path -> content, or "MISSING"
+	local r
+	raw_mount "$1" "$TMP/w"
+	r=$(cat "$TMP/w/$2" 2>/dev/null || echo MISSING)
+	raw_unmount "$1"
+	printf '%s\n' "$r"
+}
+
+# ---- the world ---------------------------------------------------------------
+
+ensure_zfs() {
+	[ -S /var/run/zfs/zfs_socket ] || fail "zfs-fuse is not running (no /var/run/zfs/zfs_socket)"
+	[ -x "$BEADM" ] || fail "no beadm at $BEADM: build first (tests/run)"
+}
+
+write_conf() { # extra "key = value" lines
+	{
+		echo "system_root = $TMP/root"
+		echo "run_dir = $TMP/run"
+		for l in "$@"; do echo "$l"; done
+	} >"$TMP/zbe.conf"
+}
+
+zbt_setup() {
+	ensure_zfs
+	TMP=$(mktemp -d "${ZBT_TMPDIR:-/tmp}/zbt.XXXXXX")
+	local prefix=${ZBT_PREFIX:-zbt$$}
+	POOL=${prefix}_$RANDOM
+	while zpool list "$POOL" >/dev/null 2>&1; do
+		POOL=${prefix}_$RANDOM
+	done
+	echo "$POOL" >"$TMP/pool"
+	truncate -s 256M "$TMP/disk"
+	zpool create -o cachefile=none -m none "$POOL" "$TMP/disk" >"$TMP/zpool.out" 2>&1 ||
+	    fail "zpool create $POOL failed: $(cat "$TMP/zpool.out")"
+	zfs create -o mountpoint=none "$POOL/ROOT"
+	zfs create -o mountpoint=legacy -o canmount=noauto -o "$UUID_PROP=$(uuidgen)" "$POOL/ROOT/GBE1"
+	zfs create "$POOL/ROOT/GBE1/var"
+	mkdir -p "$TMP/root"
+	zfs set mountpoint="$TMP/root" "$POOL/ROOT/GBE1"
+	zfs mount "$POOL/ROOT/GBE1"
+	zfs mount "$POOL/ROOT/GBE1/var"
+	zpool set bootfs="$POOL/ROOT/GBE1" "$POOL"
+	echo host >"$TMP/root/etc-release"
+	write_conf
+	export ZBE_CONF=$TMP/zbe.conf
+	GBE1=$POOL/ROOT/GBE1
+}
+
+zbt_teardown() {
+	local targets t i
+	# background beadm of a test that failed half-way
+	wait 2>/dev/null || true
+	[ -n "${POOL-}" ] || return 0
+	targets=$(pool_mounts | awk '{ print $2 }')
+	if zpool list "$POOL" >/dev/null 2>&1; then
+		for i in 1 2 3 4 5; do
+			zpool destroy -f "$POOL" >/dev/null 2>&1 && break
+			sleep 0.3
+		done
+	fi
+	for t in $targets; do
+		if awk -v t="$t" '$2 == t { f = 1 } END { exit !f }' /proc/self/mounts; then
+			umount -l "$t" 2>/dev/null || true
+		fi
+		case $t in /tmp/zbe-mnt.*) rmdir "$t" 2>/dev/null || true ;; esac
+	done
+	[ -n "${TMP-}" ] && rm -rf --one-file-system "$TMP"
+	if zpool list "$POOL" >/dev/null 2>&1; then
+		fail "teardown: pool $POOL is still there"
+	fi
+	if [ -n "$(pool_mounts)" ]; then
+		fail "teardown: mounts of $POOL are left: $(pool_mounts)"
+	fi
+}
+
+setup() {
+	zbt_setup
+}
+
+teardown() {
+	zbt_teardown
+}
