@@ -8,9 +8,9 @@
 # from `beadm [-z zone] list -H -s beName`, zone names from
 # `zoneadm list -cp` (second ':' field).
 
-# Words of the command line up to the cursor, with the words bash split at
-# ':' or '=' (COMP_WORDBREAKS) joined again: BE names and snapshot names may
-# hold ':', and zonecfg takes key=value.  Sets words, cword and cur.
+# The command line's words, with the words bash split at ':', '=' or '@'
+# (COMP_WORDBREAKS) joined again: BE and snapshot names hold ':', snapshots
+# are beName@snapshot, and zonecfg takes key=value.  Sets words, cword, cur.
 _zbe_words() {
 	local rest=${COMP_LINE-} w trimmed i n=-1 glue line=0
 	[[ -n ${COMP_LINE+set} ]] && line=1
@@ -22,7 +22,7 @@ _zbe_words() {
 		if ((line)); then
 			trimmed=${rest#"${rest%%[![:space:]]*}"}
 			if ((i > 0 && ${#trimmed} == ${#rest})) &&
-			    [[ $w == [:=]* || ${words[n]} == *[:=] ]]; then
+			    [[ $w == [:=@]* || ${words[n]} == *[:=@] ]]; then
 				glue=1
 			fi
 			if [[ $trimmed == "$w"* ]]; then
@@ -42,16 +42,19 @@ _zbe_words() {
 	cur=${words[cword]-}
 }
 
-# COMPREPLY = the arguments that start with $cur.  Bash replaces only its own
-# current word, the part of $cur after the last ':' or '=': strip the rest.
+# COMPREPLY = the arguments that start with $cur.  Readline replaces only
+# the part of $cur after its last word-break character: strip the rest.
 _zbe_reply() {
-	local w bashcur=${COMP_WORDS[COMP_CWORD]-} prefix=
+	local w c brk='' prefix=''
 	COMPREPLY=()
 	for w in "$@"; do
 		[[ $w == "$cur"* ]] && COMPREPLY+=("$w")
 	done
-	if [[ $cur != "$bashcur" && $cur == *"$bashcur" ]]; then
-		prefix=${cur%"$bashcur"}
+	for c in : = @; do
+		[[ ${COMP_WORDBREAKS-} == *"$c"* ]] && brk+=$c
+	done
+	if [[ -n $brk && $cur == *["$brk"]* ]]; then
+		prefix=${cur%"${cur##*["$brk"]}"}
 		for w in "${!COMPREPLY[@]}"; do
 			COMPREPLY[w]=${COMPREPLY[w]#"$prefix"}
 		done

@@ -99,6 +99,31 @@ snapshot_has_clones(const zbe_state_t *st, const char *snapname, const char *exc
 	return false;
 }
 
+/*
+ * A zone may promote ZBEs of other host BEs, but never destroys anything
+ * of theirs, not even an unused automatic snapshot: it stays.
+ */
+static bool
+may_destroy_snapshot(zbe_handle_t *h, const zbe_state_t *st, const char *snap)
+{
+	char ds[512];
+	const char *at = strchr(snap, '@');
+
+	if (h->scope != ZBE_SCOPE_ZONE || h->policy != ZBE_POLICY_ZONE || at == NULL)
+		return true;
+	snprintf(ds, sizeof(ds), "%.*s", (int)(at - snap), snap);
+	const zbe_ds_t *d = zbe_tree_find(&st->tree, ds);
+	/* the snapshot of a child: judge by the BE it belongs to */
+	while (d != NULL && !zbe_state_is_be(st, d)) {
+		char *slash = strrchr(ds, '/');
+		if (slash == NULL)
+			return false;
+		*slash = '\0';
+		d = zbe_tree_find(&st->tree, ds);
+	}
+	return d != NULL && !zbe_state_foreign(h, st, d);
+}
+
 zbe_err_t
 zbe_destroy_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, int flags)
 {
@@ -140,7 +165,8 @@ zbe_destroy_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, i
 	/* its origin, when zbe made it and nobody else needs it */
 	if (err == ZBE_OK && p[0].clone == NULL && be->origin != NULL) {
 		const zbe_ds_t *o = zbe_tree_find(&st->tree, be->origin);
-		if (o != NULL && o->auto_snap && !snapshot_has_clones(st, be->origin, be->name, NULL))
+		if (o != NULL && o->auto_snap && !o->deferred && may_destroy_snapshot(h, st, o->name) &&
+		    !snapshot_has_clones(st, be->origin, be->name, NULL))
 			err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "destroy", "-r", be->origin, NULL);
 	} else if (err == ZBE_OK && p[0].clone != NULL) {
 		/* after the promotion the BE was a clone of the promoted one's snapshot */
@@ -148,7 +174,8 @@ zbe_destroy_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, i
 		char *moved = zbe_asprintf("%s%s", p[0].clone->name, strchr(o->name, '@'));
 		if (moved == NULL)
 			err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
-		else if (o->auto_snap && !snapshot_has_clones(st, o->name, be->name, p[0].clone->name))
+		else if (o->auto_snap && !o->deferred && may_destroy_snapshot(h, st, moved) &&
+		    !snapshot_has_clones(st, o->name, be->name, p[0].clone->name))
 			err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "destroy", "-r", moved, NULL);
 		free(moved);
 	}

@@ -13,7 +13,7 @@
 const char *const zbe_tree_props[] = {
 	ZBE_PROP_TYPE, ZBE_PROP_USED, ZBE_PROP_CREATION, ZBE_PROP_ORIGIN,
 	ZBE_PROP_MOUNTPOINT, ZBE_PROP_CANMOUNT, ZBE_PROP_UUID, ZBE_PROP_PARENTBE,
-	ZBE_PROP_ACTIVE, ZBE_PROP_DESCRIPTION, ZBE_PROP_AUTO, ZBE_PROP_ZONESTATE, NULL
+	ZBE_PROP_ACTIVE, ZBE_PROP_DESCRIPTION, ZBE_PROP_AUTO, ZBE_PROP_ZONESTATE, ZBE_PROP_DEFER_DESTROY, NULL
 };
 
 /* '/' and '@' sort before every other name character. */
@@ -181,6 +181,10 @@ zbe_tree_set(zbe_ds_t *d, const char *prop, const char *value)
 		return set_str(&d->description, value);
 	if (strcmp(prop, ZBE_PROP_AUTO) == 0) {
 		d->auto_snap = strcmp(value, "on") == 0;
+		return ZBE_OK;
+	}
+	if (strcmp(prop, ZBE_PROP_DEFER_DESTROY) == 0) {
+		d->deferred = strcmp(value, "on") == 0;
 		return ZBE_OK;
 	}
 	if (strcmp(prop, ZBE_PROP_ZONESTATE) == 0) {

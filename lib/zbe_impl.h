@@ -42,6 +42,7 @@ typedef struct zbe_ds {
 	char *active;
 	char *description;
 	bool auto_snap;    /* made by zbe */
+	bool deferred;     /* marked for deferred destroy: ZFS removes it with its last clone */
 	bool incomplete;   /* a zone's <zpds> while it is being installed */
 	unsigned order;    /* position in the listing (snapshots: creation order) */
 } zbe_ds_t;

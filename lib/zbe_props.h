@@ -22,6 +22,7 @@
 #define ZBE_PROP_MOUNTPOINT  "mountpoint"
 #define ZBE_PROP_CANMOUNT    "canmount"
 #define ZBE_PROP_BOOTFS      "bootfs"
+#define ZBE_PROP_DEFER_DESTROY "defer_destroy"
 
 /* Properties a clone must not inherit from its source as locally set ones. */
 #define ZBE_PROPS_NOT_COPIED \

@@ -25,6 +25,7 @@ static const struct {
 	{ "umount", beadm_unmount, NULL },
 	{ "rename", beadm_rename, "rename beName newBeName" },
 	{ "rollback", beadm_rollback, "rollback beName snapshot | beName@snapshot" },
+	{ "run", beadm_run, "run [-a] [-e source] newBeName -- command [argument...]" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

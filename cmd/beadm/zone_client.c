@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -86,19 +89,26 @@ confirm_destroy(int argc, char **argv)
 	return fgets(answer, sizeof(answer), stdin) != NULL && (answer[0] == 'y' || answer[0] == 'Y');
 }
 
-int
-main(int argc, char **argv)
+/*
+ * One request to the broker: the arguments after "beadm".  Its stdout is
+ * printed, or kept in *capture when capture is not NULL; stderr is printed.
+ * Returns beadm's exit status.
+ */
+static int
+request(int argc, char **argv, char **capture)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	unsigned char *req, hdr[5];
-	size_t len = 8, off;
+	size_t len = 8, off, caplen = 0;
 	int fd, status = 1;
 
-	if (argc - 1 > ZBE_PROTO_MAX_ARGS) {
+	if (capture != NULL)
+		*capture = NULL;
+	if (argc > ZBE_PROTO_MAX_ARGS) {
 		fprintf(stderr, "beadm: too many arguments\n");
 		return 2;
 	}
-	for (int i = 1; i < argc; i++) {
+	for (int i = 0; i < argc; i++) {
 		size_t l = strlen(argv[i]);
 		if (l > ZBE_PROTO_MAX_ARG) {
 			fprintf(stderr, "beadm: argument too long\n");
@@ -110,16 +120,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "beadm: request too long\n");
 		return 2;
 	}
-	if (!confirm_destroy(argc, argv)) {
-		fprintf(stderr, "beadm: destroy canceled\n");
-		return 1;
-	}
 	if ((req = malloc(len)) == NULL)
 		return 1;
 	memcpy(req, ZBE_PROTO_MAGIC, 4);
-	put_u32(req + 4, (uint32_t)(argc - 1));
+	put_u32(req + 4, (uint32_t)argc);
 	off = 8;
-	for (int i = 1; i < argc; i++) {
+	for (int i = 0; i < argc; i++) {
 		size_t l = strlen(argv[i]);
 		put_u32(req + off, (uint32_t)l);
 		memcpy(req + off + 4, argv[i], l);
@@ -131,11 +137,14 @@ main(int argc, char **argv)
 		fprintf(stderr, "beadm: %s: %s (is this a zone with boot environments?)\n", ZBE_PROTO_SOCKET,
 		    strerror(errno));
 		free(req);
+		if (fd >= 0)
+			close(fd);
 		return 1;
 	}
 	if (write_all(fd, req, len) != 0) {
 		fprintf(stderr, "beadm: broker: %s\n", strerror(errno));
 		free(req);
+		close(fd);
 		return 1;
 	}
 	free(req);
@@ -160,9 +169,114 @@ main(int argc, char **argv)
 			free(buf);
 			break;
 		}
-		(void)write_all(hdr[0] == '2' ? 2 : 1, buf, l);
+		if (hdr[0] == '1' && capture != NULL) {
+			char *n = realloc(*capture, caplen + l + 1);
+			if (n != NULL) {
+				memcpy(n + caplen, buf, l);
+				caplen += l;
+				n[caplen] = '\0';
+				*capture = n;
+			}
+		} else {
+			(void)write_all(hdr[0] == '2' ? 2 : 1, buf, l);
+		}
 		free(buf);
 	}
 	close(fd);
 	return status;
+}
+
+static const char *const binds[] = { "proc", "sys", "dev" };
+
+/* beadm run in a zone: the broker makes and mounts the ZBE; the command
+ * runs here, in the zone, chrooted into it. */
+static int
+run(int argc, char **argv)
+{
+	const char *source = NULL, *name;
+	int activate = 0, i = 1, status;
+
+	for (; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "-a") == 0)
+			activate = 1;
+		else if (strcmp(argv[i], "-e") == 0 && i + 1 < argc)
+			source = argv[++i];
+		else
+			goto usage;
+	}
+	if (argc - i < 3 || strcmp(argv[i + 1], "--") != 0)
+		goto usage;
+	name = argv[i];
+	char **cmd = argv + i + 2;
+	char *create[] = { "create", "-e", (char *)source, (char *)name, NULL };
+	char *create_plain[] = { "create", (char *)name, NULL };
+	if ((status = source ? request(4, create, NULL) : request(2, create_plain, NULL)) != 0)
+		return status;
+	char *mnt[] = { "mount", (char *)name, NULL }, *where = NULL;
+	char *destroy[] = { "destroy", "-Ffs", (char *)name, NULL };
+	if ((status = request(2, mnt, &where)) != 0 || where == NULL) {
+		request(3, destroy, NULL);
+		return status ? status : 1;
+	}
+	where[strcspn(where, "\n")] = '\0';
+	char path[4096];
+	size_t n;
+	for (n = 0; n < 3; n++) {
+		char src[16];
+		snprintf(src, sizeof(src), "/%s", binds[n]);
+		snprintf(path, sizeof(path), "%s/%s", where, binds[n]);
+		mkdir(path, 0755);
+		if (mount(src, path, NULL, MS_BIND | MS_REC, NULL) != 0)
+			break;
+	}
+	if (n < 3) {
+		fprintf(stderr, "beadm: run: cannot bind /%s: %s\n", binds[n], strerror(errno));
+		status = 126;
+	} else {
+		pid_t pid = fork();
+		if (pid == 0) {
+			if (chroot(where) != 0 || chdir("/") != 0)
+				_exit(126);
+			execvp(cmd[0], cmd);
+			fprintf(stderr, "beadm: run: %s: %s\n", cmd[0], strerror(errno));
+			_exit(errno == ENOENT ? 127 : 126);
+		}
+		int ws = 0;
+		while (pid > 0 && waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+			;
+		status = pid < 0 ? 126 : WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+	}
+	while (n-- > 0) {
+		snprintf(path, sizeof(path), "%s/%s", where, binds[n]);
+		umount2(path, MNT_DETACH);
+	}
+	char *umnt[] = { "unmount", (char *)name, NULL };
+	int us = request(2, umnt, NULL);
+	rmdir(where);
+	free(where);
+	if (status != 0 || us != 0) {
+		fprintf(stderr, "beadm: run: %s failed (status %d); destroying %s\n", cmd[0], status, name);
+		request(3, destroy, NULL);
+		return status ? status : us;
+	}
+	if (activate) {
+		char *act[] = { "activate", (char *)name, NULL };
+		return request(2, act, NULL);
+	}
+	return 0;
+usage:
+	fprintf(stderr, "usage:\n\tbeadm run [-a] [-e source] newBeName -- command [argument...]\n");
+	return 2;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "run") == 0)
+		return run(argc - 1, argv + 1);
+	if (!confirm_destroy(argc, argv)) {
+		fprintf(stderr, "beadm: destroy canceled\n");
+		return 1;
+	}
+	return request(argc - 1, argv + 1, NULL);
 }

@@ -1,0 +1,130 @@
+/*
+ * beadm run [-a] [-e source] newBeName -- command [argument...]
+ * A transactional update: create newBeName, mount it, run the command
+ * chrooted into it (with /proc, /sys and /dev), unmount it; on success
+ * activate it with -a; on failure destroy it and exit with the command's
+ * status.  With -z the new zone BE is updated from the global zone.
+ */
+#include "beadm.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *const binds[] = { "proc", "sys", "dev" };
+#define NBINDS (sizeof(binds) / sizeof(binds[0]))
+
+static void
+unbind(const char *root, size_t n)
+{
+	char path[4096];
+
+	while (n-- > 0) {
+		snprintf(path, sizeof(path), "%s/%s", root, binds[n]);
+		(void)umount2(path, MNT_DETACH);
+	}
+}
+
+/* The command's exit status, 128+signal when killed, 127/126 when it could not run. */
+static int
+run_chrooted(const char *root, char **cmd)
+{
+	char path[4096];
+	size_t n;
+	int status;
+
+	for (n = 0; n < NBINDS; n++) {
+		char src[16];
+		snprintf(src, sizeof(src), "/%s", binds[n]);
+		snprintf(path, sizeof(path), "%s/%s", root, binds[n]);
+		(void)mkdir(path, 0755);
+		if (mount(src, path, NULL, MS_BIND | MS_REC, NULL) != 0) {
+			beadm_error(path, strerror(errno));
+			unbind(root, n);
+			return 126;
+		}
+		/* keep the host's mounts below from propagating back out */
+		(void)mount(NULL, path, NULL, MS_SLAVE | MS_REC, NULL);
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (chroot(root) != 0 || chdir("/") != 0) {
+			fprintf(stderr, "beadm: run: chroot %s: %s\n", root, strerror(errno));
+			_exit(126);
+		}
+		execvp(cmd[0], cmd);
+		fprintf(stderr, "beadm: run: %s: %s\n", cmd[0], strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	if (pid < 0) {
+		unbind(root, NBINDS);
+		return beadm_error("run", strerror(errno)) ? 126 : 126;
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	unbind(root, NBINDS);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int
+beadm_run(beadm_ctx_t *c, int argc, char **argv)
+{
+	zbe_create_opts_t o = { 0 };
+	char *where = NULL;
+	int opt, status;
+
+	while ((opt = getopt(argc, argv, "+ae:")) != -1) {
+		switch (opt) {
+		case 'a':
+			o.activate = true;
+			break;
+		case 'e':
+			o.source = optarg;
+			break;
+		default:
+			return beadm_usage_error("run", "unknown option");
+		}
+	}
+	if (argc - optind < 3 || strcmp(argv[optind + 1], "--") != 0)
+		return beadm_usage_error("run", "expected newBeName -- command [argument...]");
+	if (c->dry_run)
+		return beadm_usage_error("run", "-n is not available for run");
+	if (c->zone_root != NULL)
+		/* the in-zone beadm runs the command itself, in the zone */
+		return beadm_error("run", "not served by the broker; use the zone's own beadm");
+	o.name = argv[optind];
+	char **cmd = argv + optind + 2;
+	bool activate = o.activate;
+	o.activate = false; /* only once the command succeeded */
+
+	if (zbe_create(c->h, &o) != ZBE_OK)
+		return beadm_fail(c);
+	if (zbe_mount(c->h, o.name, NULL, &where) != ZBE_OK) {
+		int rc = beadm_fail(c);
+		(void)zbe_destroy(c->h, o.name, ZBE_DESTROY_FORCE_UNMOUNT);
+		return rc;
+	}
+	status = run_chrooted(where, cmd);
+	if (zbe_unmount(c->h, o.name, status != 0) != ZBE_OK) {
+		beadm_fail(c);
+		if (status == 0)
+			status = 1;
+	}
+	free(where);
+	if (status != 0) {
+		fprintf(stderr, "beadm: run: %s failed (status %d); destroying %s\n", cmd[0], status, o.name);
+		if (zbe_destroy(c->h, o.name, ZBE_DESTROY_FORCE_UNMOUNT | ZBE_DESTROY_SNAPSHOTS) != ZBE_OK)
+			beadm_fail(c);
+		return status;
+	}
+	if (activate && zbe_activate(c->h, o.name) != ZBE_OK)
+		return beadm_fail(c);
+	return 0;
+}
