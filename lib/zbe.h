@@ -188,6 +188,7 @@ typedef enum zbe_zone_state {
 	ZBE_ZONE_CONFIGURED,
 	ZBE_ZONE_INCOMPLETE,
 	ZBE_ZONE_INSTALLED,
+	ZBE_ZONE_READY,    /* root selected and mounted, nothing started */
 	ZBE_ZONE_RUNNING,
 } zbe_zone_state_t;
 const char *zbe_zone_state_name(zbe_zone_state_t s);
@@ -217,6 +218,7 @@ zbe_err_t zbe_zone_unconfigure(zbe_handle_t *h, const char *zone);
 zbe_err_t zbe_zone_install(zbe_handle_t *h, const char *zone, const char *source);
 zbe_err_t zbe_zone_uninstall(zbe_handle_t *h, const char *zone);
 zbe_err_t zbe_zone_boot(zbe_handle_t *h, const char *zone);
+zbe_err_t zbe_zone_ready(zbe_handle_t *h, const char *zone);
 zbe_err_t zbe_zone_halt(zbe_handle_t *h, const char *zone);
 /* Run argv in the running zone; *status is its exit status. */
 zbe_err_t zbe_zone_login(zbe_handle_t *h, const char *zone, char *const argv[], int *status);

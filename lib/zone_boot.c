@@ -50,6 +50,23 @@ zbe_zone_is_running(zbe_handle_t *h, const char *zone)
 	return r;
 }
 
+bool
+zbe_zone_root_mounted(zbe_handle_t *h, const char *zone)
+{
+	zbe_zone_conf_t zc;
+	bool r = false;
+
+	if (zbe_zone_conf_read(h, zone, &zc) != ZBE_OK)
+		return false;
+	char *root = zbe_asprintf("%s/root", zc.zonepath);
+	char *ds = root != NULL ? zbe_mounted_dataset_at(root) : NULL;
+	r = ds != NULL;
+	free(ds);
+	free(root);
+	zbe_zone_conf_free(&zc);
+	return r;
+}
+
 void
 zbe_set_broker(zbe_handle_t *h, const char *const *argv_prefix)
 {
@@ -232,8 +249,8 @@ select_zbe(zbe_handle_t *h, const zbe_state_t *st, const char *zone, const zbe_d
 	    "fix with: beadm -z %s activate <ZBE>", n, names, zone);
 }
 
-zbe_err_t
-zbe_zone_boot(zbe_handle_t *h, const char *zone)
+static zbe_err_t
+boot(zbe_handle_t *h, const char *zone, bool start)
 {
 	zbe_zone_conf_t zc;
 	zbe_state_t st;
@@ -271,13 +288,15 @@ zbe_zone_boot(zbe_handle_t *h, const char *zone)
 		goto out;
 	}
 	if (st.zone_running != NULL) {
-		/* left mounted by a zone that died: boot must select afresh */
+		/* ready, or left mounted by a zone that died: select afresh */
 		if ((err = zbe_unmount_ds(h, st.zone_running, true)) != ZBE_OK)
 			goto out;
 	}
 	if ((err = mkdirs(h, root)) != ZBE_OK || (err = h->drv->mount(h, zbe, root, true)) != ZBE_OK)
 		goto out;
 	mounted = true;
+	if (!start)
+		goto out;
 	if ((err = broker_start(h, zone)) != ZBE_OK)
 		goto fail;
 	broker = h->broker_argv != NULL;
@@ -319,6 +338,19 @@ conf:
 }
 
 zbe_err_t
+zbe_zone_boot(zbe_handle_t *h, const char *zone)
+{
+	return boot(h, zone, true);
+}
+
+/* Select and mount the zone's root, start nothing (illumos' "ready"). */
+zbe_err_t
+zbe_zone_ready(zbe_handle_t *h, const char *zone)
+{
+	return boot(h, zone, false);
+}
+
+zbe_err_t
 zbe_zone_halt(zbe_handle_t *h, const char *zone)
 {
 	char *lxcpath = NULL, *rootds = NULL;
@@ -331,8 +363,11 @@ zbe_zone_halt(zbe_handle_t *h, const char *zone)
 		return err;
 	if ((err = zbe_lock(h)) != ZBE_OK)
 		return err;
+	rootds = zbe_zone_root_dataset(h);
 	if (!zbe_zone_is_running(h, zone)) {
-		err = zbe_fail(h, ZBE_EZONE, zone, "zone is not running");
+		/* a ready zone has only its root mounted */
+		err = rootds != NULL ? zbe_unmount_ds(h, rootds, false)
+		    : zbe_fail(h, ZBE_EZONE, zone, "zone is not running");
 		goto out;
 	}
 	if ((lxcpath = zbe_zone_lxcpath(h)) == NULL) {
@@ -344,7 +379,7 @@ zbe_zone_halt(zbe_handle_t *h, const char *zone)
 		goto out;
 	}
 	broker_stop(h, zone);
-	if ((rootds = zbe_zone_root_dataset(h)) != NULL)
+	if (rootds != NULL)
 		err = zbe_unmount_ds(h, rootds, false);
 out:
 	free(lxcpath);

@@ -25,6 +25,8 @@ zbe_zone_state_name(zbe_zone_state_t s)
 		return "incomplete";
 	case ZBE_ZONE_INSTALLED:
 		return "installed";
+	case ZBE_ZONE_READY:
+		return "ready";
 	case ZBE_ZONE_RUNNING:
 		return "running";
 	}
@@ -44,7 +46,9 @@ zbe_zone_state_of(zbe_handle_t *h, const zbe_tree_t *t, const char *zone, const 
 	snprintf(rpool, sizeof(rpool), "%s/rpool", zpds);
 	if (zbe_tree_find(t, rpool) == NULL)
 		return ZBE_ZONE_CONFIGURED;
-	return zbe_zone_is_running(h, zone) ? ZBE_ZONE_RUNNING : ZBE_ZONE_INSTALLED;
+	if (zbe_zone_is_running(h, zone))
+		return ZBE_ZONE_RUNNING;
+	return zbe_zone_root_mounted(h, zone) ? ZBE_ZONE_READY : ZBE_ZONE_INSTALLED;
 }
 
 void
@@ -105,7 +109,7 @@ zbe_zone_list(zbe_handle_t *h, zbe_zone_info_t **out, size_t *nout)
 			zi->dataset = NULL;
 		zi->state = zbe_zone_state_of(h, &t, zc.name, zi->dataset);
 		zi->id = zi->state == ZBE_ZONE_RUNNING ? ++id : -1;
-		if (zi->state == ZBE_ZONE_RUNNING) {
+		if (zi->state == ZBE_ZONE_RUNNING || zi->state == ZBE_ZONE_READY) {
 			char *root = zbe_asprintf("%s/root", zc.zonepath);
 			zi->root_be = root != NULL ? zbe_mounted_dataset_at(root) : NULL;
 			free(root);

@@ -12,6 +12,8 @@ char *zbe_zone_sockdir(zbe_handle_t *h, const char *zone);
 #define ZBE_ZONE_SOCKNAME "beadm.sock"
 
 bool zbe_zone_is_running(zbe_handle_t *h, const char *zone);
+/* Is something from ZFS mounted at the zone's <zonepath>/root? */
+bool zbe_zone_root_mounted(zbe_handle_t *h, const char *zone);
 zbe_zone_state_t zbe_zone_state_of(zbe_handle_t *h, const zbe_tree_t *t, const char *zone,
     const char *zpds);
 

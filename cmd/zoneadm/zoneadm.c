@@ -1,7 +1,7 @@
 /*
  * zoneadm list [-c] [-v] [-p | -j]
  * zoneadm -z zone install [-s directory | tarball]
- * zoneadm -z zone boot | halt | reboot
+ * zoneadm -z zone boot | ready | halt | reboot   (ready: select and mount the root only)
  * zoneadm -z zone uninstall [-F]
  * zoneadm boot-autoboot | halt-all      (for the host's startup/shutdown unit)
  */
@@ -20,7 +20,7 @@ usage(void)
 	fprintf(stderr, "usage:\n"
 	    "\tzoneadm list [-c] [-v] [-p | -j]\n"
 	    "\tzoneadm -z zone install [-s directory | tarball]\n"
-	    "\tzoneadm -z zone boot | halt | reboot\n"
+	    "\tzoneadm -z zone boot | ready | halt | reboot\n"
 	    "\tzoneadm -z zone uninstall [-F]\n"
 	    "\tzoneadm boot-autoboot | halt-all\n");
 	return 2;
@@ -190,6 +190,8 @@ zone_cmd(zbe_handle_t *h, const char *zone, const char *sub, int argc, char **ar
 		return usage();
 	if (strcmp(sub, "boot") == 0)
 		return zbe_zone_boot(h, zone) == ZBE_OK ? 0 : fail(h);
+	if (strcmp(sub, "ready") == 0)
+		return zbe_zone_ready(h, zone) == ZBE_OK ? 0 : fail(h);
 	if (strcmp(sub, "halt") == 0)
 		return zbe_zone_halt(h, zone) == ZBE_OK ? 0 : fail(h);
 	if (strcmp(sub, "reboot") == 0) {

@@ -36,7 +36,7 @@ fail() {
 	command -v mandoc >/dev/null || skip "mandoc is not installed"
 	local p out bad=0
 	for p in "${PAGES[@]}"; do
-		out=$(mandoc -T lint -W warning "$SRC/man/$p" 2>&1)
+		out=$(mandoc -T lint -W warning "$SRC/man/$p" 2>&1) || bad=1
 		if [ -n "$out" ]; then
 			printf '%s\n' "$out" >&2
 			bad=1
