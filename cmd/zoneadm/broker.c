@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <linux/close_range.h>
 #include <unistd.h>
 
 #define MAX_CLIENTS 32
@@ -213,6 +214,8 @@ zoneadm_broker(const char *zone)
 
 	if (!zbe_zone_name_valid(zone))
 		return 2;
+	/* a daemon keeps none of the descriptors of whoever started it */
+	close_range(3, ~0U, 0);
 	zbe_handle_t *h = zbe_open(NULL, &err, errbuf, sizeof(errbuf));
 	if (h == NULL)
 		return 1;
