@@ -5,7 +5,9 @@
  *    all zones are snapshotted at one instant (one "zfs snapshot -r" over
  *    the common parent of those ZBEs), and the snapshots nobody cloned
  *    are destroyed at once, the cloned ones deferred ("destroy -d -r"),
- *    so they vanish with their last clone;
+ *    so they vanish with their last clone.  On zfs-fuse, where that
+ *    recursive destroy wedges the pool, each zone's ZBE is snapshotted
+ *    on its own instead (a snapshot and a clone per zone);
  *  - activate NEW promotes each zone's ZBE of NEW;
  *  - destroy OLD destroys each zone's ZBEs of OLD, promoting dependants.
  * Only zone configuration files and the mount table are read per zone;
@@ -129,6 +131,66 @@ common_parent(char *acc, const char *b)
 	acc[last] = '\0';
 }
 
+/* zfs clone ZBE@snap to the zone's next ZBE<n>, for the new host BE. */
+static zbe_err_t
+clone_zbe(zbe_handle_t *h, const zbe_state_t *st, const char *rpool, const zbe_ds_t *src,
+    const char *new_uuid, const char *snap, zbe_undo_t *undo)
+{
+	char *target = next_zbe_name(st, rpool);
+	char *origin = zbe_asprintf("%s@%s", src->name, snap);
+	zbe_argv_t a = { 0 };
+	zbe_err_t err;
+
+	zbe_argv_add(&a, h->conf.zfs);
+	zbe_argv_add(&a, "clone");
+	zbe_argv_add(&a, "-o");
+	zbe_argv_add(&a, "canmount=noauto");
+	zbe_argv_add(&a, "-o");
+	zbe_argv_add(&a, "mountpoint=legacy");
+	zbe_argv_add(&a, "-o");
+	zbe_argv_addf(&a, "%s=%s", ZBE_PROP_PARENTBE, new_uuid);
+	zbe_argv_add(&a, "-o");
+	zbe_argv_addf(&a, "%s=on", ZBE_PROP_ACTIVE);
+	if (src->description != NULL) {
+		zbe_argv_add(&a, "-o");
+		zbe_argv_addf(&a, "%s=%s", ZBE_PROP_DESCRIPTION, src->description);
+	}
+	zbe_argv_add(&a, origin != NULL ? origin : "");
+	zbe_argv_add(&a, target != NULL ? target : "");
+	if (origin == NULL || target == NULL)
+		a.oom = true;
+	err = zbe_run_argv(h, ZBE_CMD_MUTATE, &a, NULL);
+	if (err == ZBE_OK)
+		zbe_undo_zfs(undo, h, "destroy", "-r", target, NULL);
+	free(origin);
+	free(target);
+	return err;
+}
+
+/* zfs-fuse: a snapshot and a clone per zone, no recursive destroy. */
+static zbe_err_t
+carry_one_by_one(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_roots_t *z,
+    const zbe_ds_t **src, const char *new_uuid, const char *snap, zbe_undo_t *undo)
+{
+	char *autoprop = zbe_asprintf("%s=on", ZBE_PROP_AUTO);
+	zbe_err_t err = autoprop == NULL ? zbe_fail(h, ZBE_ENOMEM, NULL, NULL) : ZBE_OK;
+
+	for (size_t i = 0; i < z->n && err == ZBE_OK; i++) {
+		if (src[i] == NULL)
+			continue;
+		char *full = zbe_asprintf("%s@%s", src[i]->name, snap);
+		err = full == NULL ? zbe_fail(h, ZBE_ENOMEM, NULL, NULL)
+		    : zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "snapshot", "-o", autoprop, full, NULL);
+		if (err == ZBE_OK) {
+			zbe_undo_zfs(undo, h, "destroy", full, NULL);
+			err = clone_zbe(h, st, z->rpools[i], src[i], new_uuid, snap, undo);
+		}
+		free(full);
+	}
+	free(autoprop);
+	return err;
+}
+
 zbe_err_t
 zbe_zones_carry(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_roots_t *z,
     const char *src_uuid, const char *new_uuid, const char *snap, zbe_undo_t *undo)
@@ -153,6 +215,10 @@ zbe_zones_carry(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_roots_t *
 	}
 	if (nsrc == 0)
 		goto out;
+	if (!h->drv->recursive_snapshot_destroy_ok) {
+		err = carry_one_by_one(h, st, z, src, new_uuid, snap, undo);
+		goto out;
+	}
 	for (size_t i = 0; i < z->n; i++) {
 		if (src[i] == NULL)
 			continue;
@@ -178,36 +244,9 @@ zbe_zones_carry(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_roots_t *
 	if (err != ZBE_OK)
 		goto out;
 	zbe_undo_zfs(undo, h, "destroy", "-r", full, NULL);
-	for (size_t i = 0; i < z->n && err == ZBE_OK; i++) {
-		if (src[i] == NULL)
-			continue;
-		char *target = next_zbe_name(st, z->rpools[i]);
-		char *origin = zbe_asprintf("%s@%s", src[i]->name, snap);
-		zbe_argv_t a = { 0 };
-		zbe_argv_add(&a, h->conf.zfs);
-		zbe_argv_add(&a, "clone");
-		zbe_argv_add(&a, "-o");
-		zbe_argv_add(&a, "canmount=noauto");
-		zbe_argv_add(&a, "-o");
-		zbe_argv_add(&a, "mountpoint=legacy");
-		zbe_argv_add(&a, "-o");
-		zbe_argv_addf(&a, "%s=%s", ZBE_PROP_PARENTBE, new_uuid);
-		zbe_argv_add(&a, "-o");
-		zbe_argv_addf(&a, "%s=on", ZBE_PROP_ACTIVE);
-		if (src[i]->description != NULL) {
-			zbe_argv_add(&a, "-o");
-			zbe_argv_addf(&a, "%s=%s", ZBE_PROP_DESCRIPTION, src[i]->description);
-		}
-		zbe_argv_add(&a, origin != NULL ? origin : "");
-		zbe_argv_add(&a, target != NULL ? target : "");
-		if (origin == NULL || target == NULL)
-			a.oom = true;
-		err = zbe_run_argv(h, ZBE_CMD_MUTATE, &a, NULL);
-		if (err == ZBE_OK)
-			zbe_undo_zfs(undo, h, "destroy", "-r", target, NULL);
-		free(origin);
-		free(target);
-	}
+	for (size_t i = 0; i < z->n && err == ZBE_OK; i++)
+		if (src[i] != NULL)
+			err = clone_zbe(h, st, z->rpools[i], src[i], new_uuid, snap, undo);
 	/* the snapshots no clone needs go now; the cloned ones with their clone */
 	if (err == ZBE_OK)
 		err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "destroy", "-d", "-r", full, NULL);

@@ -112,5 +112,6 @@ const zbe_driver_t zbe_driver_openzfs = {
 	.read_tree = ozfs_read_tree,
 	.mount = ozfs_mount,
 	.unmount = ozfs_unmount,
+	.recursive_snapshot_destroy_ok = true,
 	.get_bootfs = ozfs_get_bootfs,
 };

@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void
 zbe_undo_push(zbe_undo_t *u, zbe_argv_t *a)
@@ -56,7 +57,15 @@ zbe_undo_run(zbe_undo_t *u, zbe_handle_t *h)
 	memcpy(saved, h->errmsg, sizeof(saved));
 	while (u->n > 0) {
 		zbe_argv_t *a = &u->steps[--u->n];
-		if (zbe_run(h, ZBE_CMD_MUTATE, (const char *const *)a->v, NULL) != ZBE_OK)
+		zbe_err_t err;
+		/* zfs-fuse reports a dataset busy for a moment after its unmount */
+		for (int tries = 0;; tries++) {
+			err = zbe_run(h, ZBE_CMD_MUTATE, (const char *const *)a->v, NULL);
+			if (err == ZBE_OK || tries >= 10 || strstr(h->errmsg, "busy") == NULL)
+				break;
+			nanosleep(&(struct timespec){ 0, 200000000 }, NULL);
+		}
+		if (err != ZBE_OK)
 			zbe_log(h, ZBE_LOG_WARN, "undo failed: %s", h->errmsg);
 		zbe_argv_free(a);
 	}

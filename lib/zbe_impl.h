@@ -121,6 +121,10 @@ typedef struct zbe_driver {
 	/* "zfs rename" remounts every clone of the renamed dataset's
 	 * snapshots (zfs-fuse): a mounted one in use makes it fail. */
 	bool rename_remounts_clones;
+	/* A recursive destroy of snapshots, some of them cloned, is safe.
+	 * zfs-fuse wedges the pool on it, so zones are then snapshotted one
+	 * by one and nothing needs destroying afterwards. */
+	bool recursive_snapshot_destroy_ok;
 	/* The pool's bootfs, or NULL (malloc). */
 	zbe_err_t (*get_bootfs)(zbe_handle_t *h, const char *pool, char **out);
 } zbe_driver_t;
