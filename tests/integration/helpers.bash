@@ -218,7 +218,7 @@ zbt_teardown() {
 	[ -n "${POOL-}" ] || return 0
 	targets=$(pool_mounts | awk '{ print $2 }')
 	if zpool list "$POOL" >/dev/null 2>&1; then
-		for i in 1 2 3 4 5; do
+		for i in $(seq 20); do
 			zpool destroy -f "$POOL" >/dev/null 2>&1 && break
 			sleep 0.3
 		done
@@ -244,4 +244,168 @@ setup() {
 
 teardown() {
 	zbt_teardown
+}
+
+# ---- zones (zones.bats, story.bats, policy.bats) ------------------------------
+#
+# zone_setup builds a world of its own (not zbt_setup's): a 1G pool with
+#   POOL/ROOT/GBE1   the running host BE (uuid $GBE1_UUID), mounted at $TMP/root
+#   POOL/zones       mountpoint=$TMP/zones: the zonepaths' parent
+# and the same zbe.conf (zones_dir is the default, $TMP/root/etc/zbe/zones,
+# i.e. inside the running host BE).  zone_teardown halts every zone, stops
+# the brokers, destroys the pool, and fails if a container or broker is left.
+
+ZBT_CMD=$(cd "$(dirname "$BEADM")/.." && pwd)
+ZONEADM=${ZONEADM:-$ZBT_CMD/zoneadm/zoneadm}
+ZONECFG=${ZONECFG:-$ZBT_CMD/zonecfg/zonecfg}
+ZLOGIN=${ZLOGIN:-$ZBT_CMD/zlogin/zlogin}
+ACTIVE_PROP=org.opensolaris.libbe:active
+PARENTBE_PROP=org.opensolaris.libbe:parentbe
+
+# zoneadm boot starts a broker that keeps every descriptor zoneadm had:
+# stderr goes through a file and bats' descriptors are closed, so that no
+# `run` waits for a broker to exit.
+zoneadm() {
+	local e rc
+	e=$(mktemp "$TMP/zoneadm.err.XXXXXX")
+	"$ZONEADM" "$@" </dev/null 2>"$e" 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
+	rc=$?
+	cat "$e" >&2
+	rm -f "$e"
+	return $rc
+}
+
+zonecfg() {
+	"$ZONECFG" "$@" </dev/null 3>&-
+}
+
+zlogin() {
+	"$ZLOGIN" "$@" </dev/null 3>&-
+}
+
+zone_setup() {
+	ensure_zfs
+	[ -x "$ZONEADM" ] && [ -x "$ZONECFG" ] && [ -x "$ZLOGIN" ] ||
+	    fail "no zoneadm/zonecfg/zlogin under $ZBT_CMD: build first (tests/run)"
+	command -v lxc-ls >/dev/null || fail "lxc is not installed"
+	TMP=$(mktemp -d "${ZBT_TMPDIR:-/tmp}/zbt.XXXXXX")
+	local prefix=${ZBT_PREFIX:-zbt$$}
+	POOL=${prefix}_$RANDOM
+	while zpool list "$POOL" >/dev/null 2>&1; do
+		POOL=${prefix}_$RANDOM
+	done
+	echo "$POOL" >"$TMP/pool"
+	truncate -s 1G "$TMP/disk"
+	zpool create -o cachefile=none -m none "$POOL" "$TMP/disk" >"$TMP/zpool.out" 2>&1 ||
+	    fail "zpool create $POOL failed: $(cat "$TMP/zpool.out")"
+	GBE1_UUID=$(uuidgen)
+	zfs create -o mountpoint=none "$POOL/ROOT"
+	zfs create -o mountpoint=legacy -o canmount=noauto -o "$UUID_PROP=$GBE1_UUID" "$POOL/ROOT/GBE1"
+	mkdir -p "$TMP/root" "$TMP/zones"
+	zfs set mountpoint="$TMP/root" "$POOL/ROOT/GBE1"
+	zfs mount "$POOL/ROOT/GBE1"
+	zpool set bootfs="$POOL/ROOT/GBE1" "$POOL"
+	zfs create -o mountpoint="$TMP/zones" "$POOL/zones"
+	write_conf
+	export ZBE_CONF=$TMP/zbe.conf
+	GBE1=$POOL/ROOT/GBE1
+}
+
+# Broker processes of this test's world (by their ZBE_CONF), one pid a line.
+zone_brokers() {
+	local p
+	[ -n "${TMP-}" ] || return 0
+	for p in $(pgrep -f "zoneadm broker" 2>/dev/null); do
+		tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qxF "ZBE_CONF=$TMP/zbe.conf" && echo "$p"
+	done
+	return 0
+}
+
+zone_teardown() {
+	local z f pid left=""
+	if [ -n "${TMP-}" ] && [ -d "$TMP/run/lxc" ]; then
+		for z in $(lxc-ls -P "$TMP/run/lxc" --running 2>/dev/null); do
+			timeout 60 "$ZONEADM" -z "$z" halt </dev/null >/dev/null 2>&1 3>&- ||
+			    lxc-stop -P "$TMP/run/lxc" -n "$z" -k >/dev/null 2>&1
+		done
+		for z in $(lxc-ls -P "$TMP/run/lxc" --running 2>/dev/null); do
+			lxc-stop -P "$TMP/run/lxc" -n "$z" -k >/dev/null 2>&1
+		done
+		left=$(lxc-ls -P "$TMP/run/lxc" --running 2>/dev/null)
+	fi
+	for f in "${TMP:-/nonexistent}"/run/zones/*/broker.pid; do
+		[ -f "$f" ] || continue
+		pid=$(cat "$f")
+		grep -q broker "/proc/$pid/cmdline" 2>/dev/null && kill "$pid" 2>/dev/null
+	done
+	for pid in $(zone_brokers); do
+		kill "$pid" 2>/dev/null
+	done
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		[ -z "$(zone_brokers)" ] && break
+		sleep 0.2
+	done
+	local brokers
+	brokers=$(zone_brokers)
+	for pid in $brokers; do
+		kill -9 "$pid" 2>/dev/null
+	done
+	zbt_teardown || return 1
+	[ -z "$left" ] || fail "teardown: zones still running: $left"
+	[ -z "$brokers" ] || fail "teardown: brokers still running: $brokers"
+}
+
+zds() { # zone [be] -> its <zpds>, or the dataset of one of its ZBEs
+	if [ $# -eq 1 ]; then
+		printf '%s/zones/%s\n' "$POOL" "$1"
+	else
+		printf '%s/zones/%s/rpool/%s\n' "$POOL" "$1" "$2"
+	fi
+}
+
+# The dataset mounted at the zone's root (<zonepath>/root), from mountinfo.
+zone_root_ds() {
+	awk -v t="$TMP/zones/$1/root" '
+	    $5 == t { for (i = 7; $i != "-"; i++) ; d = $(i + 2) }
+	    END { if (d != "") print d }' /proc/self/mountinfo
+}
+
+zone_state() { # zone -> configured|installed|running (zoneadm list -p)
+	"$ZONEADM" list -cp </dev/null 3>&- 2>/dev/null | awk -F: -v z="$1" '$2 == z { print $3 }'
+}
+
+zone_install() { # zone [install args]: configure at $TMP/zones/<zone> and install
+	local z=$1
+	shift
+	zonecfg -z "$z" create -p zonepath="$TMP/zones/$z" || fail "zonecfg -z $z create failed"
+	zoneadm -z "$z" install "$@" || fail "zoneadm -z $z install failed"
+}
+
+zone_boot() {
+	zoneadm -z "$1" boot || fail "zoneadm -z $1 boot failed"
+}
+
+# Every property of every dataset of the pool, less those that change by
+# themselves (space accounting).
+allprops() {
+	zfs get -r -H -p -o name,property,value,source all "$POOL" | awk -F'\t' '
+	    $2 ~ /^(used|usedby.*|referenced|available|written|compressratio|refcompressratio|logicalused|logicalreferenced)$/ { next }
+	    { print }' | sort
+}
+
+# The user properties (name:value) of one dataset, sorted.
+user_props() {
+	zfs get -H -o property,value,source all "$1" | awk -F'\t' '$1 ~ /:/ && $3 != "-" { print $1 "=" $2 }' | sort
+}
+
+# Switch the host to another BE: the test's own mount at $TMP/root.
+host_switch() { # be
+	local cur
+	cur=$(awk -v t="$TMP/root" '$3 == "fuse.zfs" && $2 == t { print $1 }' /proc/self/mounts | tail -n 1)
+	if [ -n "$cur" ]; then
+		zfs umount "$cur" || fail "zfs umount $cur failed"
+		zfs set mountpoint=legacy "$cur"
+	fi
+	zfs set mountpoint="$TMP/root" "$(ds "$1")"
+	zfs mount "$(ds "$1")" || fail "zfs mount $(ds "$1") failed"
 }
