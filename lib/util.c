@@ -1,7 +1,9 @@
 /* Small allocation helpers and dataset-name arithmetic. */
 #include "zbe_impl.h"
 
+#include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 char *
@@ -38,4 +40,29 @@ zbe_ds_under(const char *name, const char *parent)
 	if (strncmp(name, parent, n) != 0)
 		return false;
 	return name[n] == '\0' || name[n] == '/' || name[n] == '@';
+}
+
+/* mkdir -p: every missing directory of dir. */
+zbe_err_t
+zbe_mkdir_p(zbe_handle_t *h, const char *dir)
+{
+	char *p = strdup(dir);
+
+	if (p == NULL)
+		return zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+	for (char *s = p + 1;; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+			*s = '\0';
+			if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+				zbe_err_t e = zbe_fail(h, ZBE_EIO, p, "%s", strerror(errno));
+				free(p);
+				return e;
+			}
+			if ((*s = c) == '\0')
+				break;
+		}
+	}
+	free(p);
+	return ZBE_OK;
 }

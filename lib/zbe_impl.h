@@ -204,6 +204,9 @@ zbe_err_t zbe_host_container(zbe_handle_t *h, const char **out);
 /* Dataset of the running host BE (mounted at system_root), or NULL. */
 char *zbe_running_host_dataset(zbe_handle_t *h);
 
+/* mkdir -p */
+zbe_err_t zbe_mkdir_p(zbe_handle_t *h, const char *dir);
+
 /* The pool of a dataset name (malloc). */
 char *zbe_pool_of(const char *dataset);
 

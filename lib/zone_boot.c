@@ -88,30 +88,6 @@ zbe_set_zone_client(zbe_handle_t *h, const char *path)
 	h->zone_client = zbe_strdup(path);
 }
 
-static zbe_err_t
-mkdirs(zbe_handle_t *h, const char *path)
-{
-	char *p = strdup(path);
-
-	if (p == NULL)
-		return zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
-	for (char *s = p + 1;; s++) {
-		if (*s == '/' || *s == '\0') {
-			char c = *s;
-			*s = '\0';
-			if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-				zbe_err_t e = zbe_fail(h, ZBE_EIO, p, "%s", strerror(errno));
-				free(p);
-				return e;
-			}
-			if ((*s = c) == '\0')
-				break;
-		}
-	}
-	free(p);
-	return ZBE_OK;
-}
-
 /* Start "<broker argv> <zone>" detached; it writes nothing we wait for
  * except its socket, which must appear before the zone starts. */
 static zbe_err_t
@@ -129,7 +105,7 @@ broker_start(zbe_handle_t *h, const char *zone)
 		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
 		goto out;
 	}
-	if ((err = mkdirs(h, sockdir)) != ZBE_OK)
+	if ((err = zbe_mkdir_p(h, sockdir)) != ZBE_OK)
 		goto out;
 	(void)unlink(sock);
 	for (size_t i = 0; h->broker_argv[i] != NULL; i++)
@@ -293,7 +269,7 @@ boot(zbe_handle_t *h, const char *zone, bool start)
 		if ((err = zbe_unmount_ds(h, st.zone_running, true)) != ZBE_OK)
 			goto out;
 	}
-	if ((err = mkdirs(h, root)) != ZBE_OK || (err = h->drv->mount(h, zbe, root, true)) != ZBE_OK)
+	if ((err = zbe_mkdir_p(h, root)) != ZBE_OK || (err = h->drv->mount(h, zbe, root, true)) != ZBE_OK)
 		goto out;
 	mounted = true;
 	if (!start)
@@ -310,7 +286,7 @@ boot(zbe_handle_t *h, const char *zone, bool start)
 			.sockdir_host = broker ? sockdir : NULL,
 			.sockdir_zone = ZBE_ZONE_SOCKDIR,
 		};
-		if (mkdirs(h, lxcpath) != ZBE_OK || zbe_lxc_start(&spec, errbuf, sizeof(errbuf)) != 0) {
+		if (zbe_mkdir_p(h, lxcpath) != ZBE_OK || zbe_lxc_start(&spec, errbuf, sizeof(errbuf)) != 0) {
 			err = zbe_fail(h, ZBE_EZONE, zone, "cannot start: %s", errbuf);
 			goto fail;
 		}

@@ -131,30 +131,6 @@ zbe_zone_conf_read(zbe_handle_t *h, const char *zone, zbe_zone_conf_t *zc)
 	return err;
 }
 
-static zbe_err_t
-mkdir_p(zbe_handle_t *h, const char *dir)
-{
-	char *p = strdup(dir);
-
-	if (p == NULL)
-		return zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
-	for (char *s = p + 1;; s++) {
-		if (*s == '/' || *s == '\0') {
-			char c = *s;
-			*s = '\0';
-			if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-				zbe_err_t e = zbe_fail(h, ZBE_EIO, p, "%s", strerror(errno));
-				free(p);
-				return e;
-			}
-			if ((*s = c) == '\0')
-				break;
-		}
-	}
-	free(p);
-	return ZBE_OK;
-}
-
 /* Written to a temporary file and renamed: never half a configuration. */
 zbe_err_t
 zbe_zone_conf_write(zbe_handle_t *h, const zbe_zone_conf_t *zc)
@@ -167,7 +143,7 @@ zbe_zone_conf_write(zbe_handle_t *h, const zbe_zone_conf_t *zc)
 		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
 		goto out;
 	}
-	if ((err = mkdir_p(h, h->conf.zones_dir)) != ZBE_OK)
+	if ((err = zbe_mkdir_p(h, h->conf.zones_dir)) != ZBE_OK)
 		goto out;
 	if ((f = fopen(tmp, "we")) == NULL) {
 		err = zbe_fail(h, ZBE_EIO, tmp, "%s", strerror(errno));
