@@ -472,8 +472,9 @@ other_zone_intact() {
 	assert_same "$before" "$(world)" "world"
 }
 
-# Off by default: on zfs-fuse 0.7 this wedges the (shared) daemon in
-# `zfs destroy -d -r <common parent>@<auto>` about two times out of three.
+# Regression: the zones were once carried with one recursive snapshot of
+# their common parent, and its `zfs destroy -d -r` wedged zfs-fuse about two
+# times out of three with two zones installed and one running.
 @test "host beadm create with two installed zones, one of them running, completes" {
 	zone_install z1
 	zone_install z2
