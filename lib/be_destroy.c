@@ -154,7 +154,10 @@ zbe_destroy_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, i
 			err = zbe_fail(h, ZBE_EMOUNTED, name, "is mounted; unmount it first or use -f");
 			goto out;
 		}
-		if ((err = zbe_unmount_ds(h, be->name, true)) != ZBE_OK)
+		/* a zone's mounts are taken apart without trusting its paths */
+		err = h->mount_root != NULL ? zbe_unmount_confined(h, be, true)
+					    : zbe_unmount_ds(h, be->name, true);
+		if (err != ZBE_OK)
 			goto out;
 	}
 	for (size_t i = 0; err == ZBE_OK && i < end - first; i++)

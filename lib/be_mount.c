@@ -44,8 +44,8 @@ zbe_unmount_ds(zbe_handle_t *h, const char *root_ds, bool force)
 	return err;
 }
 
-static zbe_err_t
-mount_tree(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, const char *path)
+zbe_err_t
+zbe_mount_tree(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, const char *path)
 {
 	size_t first, end, plen = strlen(be->name);
 	zbe_err_t err = ZBE_OK;
@@ -104,7 +104,7 @@ zbe_mount_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, con
 	}
 	if (path == NULL)
 		return zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
-	err = mount_tree(h, st, be, path);
+	err = zbe_mount_tree(h, st, be, path);
 	if (err != ZBE_OK) {
 		if (!h->dry_run) {
 			char saved[sizeof(h->errmsg)];
@@ -144,7 +144,8 @@ zbe_mount(zbe_handle_t *h, const char *name, const char *mountpoint, char **out)
 		goto unlock;
 	if ((err = zbe_find_be(h, &st, name, &be)) == ZBE_OK &&
 	    (err = zbe_policy_touch(h, &st, be, "mount")) == ZBE_OK)
-		err = zbe_mount_locked(h, &st, be, mountpoint, out);
+		err = h->mount_root != NULL ? zbe_mount_confined(h, &st, be, mountpoint, out)
+					    : zbe_mount_locked(h, &st, be, mountpoint, out);
 	zbe_state_free(&st);
 unlock:
 	zbe_unlock(h);
@@ -167,7 +168,11 @@ zbe_unmount(zbe_handle_t *h, const char *be_or_path, bool force)
 	if ((err = zbe_state_read(h, &st, 0, NULL, 0)) != ZBE_OK)
 		goto unlock;
 	if (be_or_path[0] == '/') {
-		char *ds = zbe_mounted_dataset_at(be_or_path);
+		char *ds = NULL;
+		if (h->mount_root == NULL)
+			ds = zbe_mounted_dataset_at(be_or_path);
+		else if ((err = zbe_confined_dataset_at(h, be_or_path, &ds)) != ZBE_OK)
+			goto done;
 		be = ds != NULL ? zbe_tree_find(&st.tree, ds) : NULL;
 		if (be == NULL || !zbe_state_is_be(&st, be))
 			err = zbe_fail(h, ZBE_ENOTMOUNTED, be_or_path,
@@ -187,7 +192,9 @@ zbe_unmount(zbe_handle_t *h, const char *be_or_path, bool force)
 		free(at);
 	}
 	if (err == ZBE_OK)
-		err = zbe_unmount_ds(h, be->name, force);
+		err = h->mount_root != NULL ? zbe_unmount_confined(h, be, force)
+					    : zbe_unmount_ds(h, be->name, force);
+done:
 	zbe_state_free(&st);
 unlock:
 	zbe_unlock(h);

@@ -36,6 +36,16 @@ zbe_err_t zbe_destroy_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_d
 zbe_err_t zbe_mount_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be,
     const char *mountpoint, char **out);
 zbe_err_t zbe_unmount_ds(zbe_handle_t *h, const char *root_ds, bool force);
+/* Mount the BE's datasets with its root at path (nothing more). */
+zbe_err_t zbe_mount_tree(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, const char *path);
+
+/* mount_confined.c: mounts a zone asks for, paths as the zone sees them,
+ * never leaving h->mount_root.  zpath NULL: a new directory in its /tmp. */
+zbe_err_t zbe_mount_confined(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be,
+    const char *zpath, char **out);
+zbe_err_t zbe_unmount_confined(zbe_handle_t *h, const zbe_ds_t *be, bool force);
+/* The dataset mounted right at zpath in the zone, or *out NULL. */
+zbe_err_t zbe_confined_dataset_at(zbe_handle_t *h, const char *zpath, char **out);
 
 /* be_zones.c: host BE operations carry the zones along */
 typedef struct zbe_zone_roots {

@@ -63,6 +63,7 @@ zbe_close(zbe_handle_t *h)
 	free(h->zone);
 	free(h->zonepath);
 	free(h->zone_root_ds);
+	free(h->mount_root);
 	free(h);
 }
 

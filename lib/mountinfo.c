@@ -85,6 +85,26 @@ zbe_mounts_source(const zbe_mounts_t *m, const char *path)
 	return found;
 }
 
+/* The zfs dataset of the mount with this id, or NULL. */
+const char *
+zbe_mounts_source_by_id(const zbe_mounts_t *m, uint64_t id)
+{
+	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_fs *fs;
+	const char *found = NULL;
+
+	if (it == NULL)
+		return NULL;
+	while (mnt_table_next_fs(m->tab, it, &fs) == 0) {
+		if ((uint64_t)mnt_fs_get_id(fs) == id) {
+			found = is_zfs(fs) ? mnt_fs_get_source(fs) : NULL;
+			break;
+		}
+	}
+	mnt_free_iter(it);
+	return found;
+}
+
 char *
 zbe_mounted_dataset_at(const char *path)
 {
@@ -149,6 +169,7 @@ zbe_mounts_under(const zbe_mounts_t *m, const char *root_ds, zbe_mount_t **out)
 		}
 		v[n].source = src;
 		v[n].target = mnt_fs_get_target(fs);
+		v[n].id = (uint64_t)mnt_fs_get_id(fs);
 		n++;
 	}
 	mnt_free_iter(it);

@@ -171,7 +171,14 @@ enum {
 zbe_err_t zbe_destroy(zbe_handle_t *h, const char *be, int flags);
 zbe_err_t zbe_destroy_snapshot(zbe_handle_t *h, const char *be, const char *snap);
 
-/* mountpoint NULL: a new temporary directory; *out (malloc) tells where. */
+/*
+ * mountpoint NULL: a new temporary directory; *out (malloc) tells where.
+ * Under ZBE_POLICY_ZONE, paths are the zone's own ("/a" is <zonepath>/root/a)
+ * and never leave the zone: no symbolic link is followed, and the mount is
+ * made elsewhere and moved onto the directory already opened, so a zone
+ * changing its tree meanwhile cannot point it at the host.  NULL then
+ * makes a directory in the zone's /tmp, and *out is the zone's path.
+ */
 zbe_err_t zbe_mount(zbe_handle_t *h, const char *be, const char *mountpoint, char **out);
 /* be_or_path: a BE name or the path it is mounted at */
 zbe_err_t zbe_unmount(zbe_handle_t *h, const char *be_or_path, bool force);

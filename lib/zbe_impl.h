@@ -144,10 +144,12 @@ typedef struct zbe_mounts zbe_mounts_t;
 zbe_mounts_t *zbe_mounts_read(void);
 const char *zbe_mounts_target(const zbe_mounts_t *m, const char *dataset);
 const char *zbe_mounts_source(const zbe_mounts_t *m, const char *path);
+const char *zbe_mounts_source_by_id(const zbe_mounts_t *m, uint64_t id);
 void zbe_mounts_free(zbe_mounts_t *m);
 typedef struct zbe_mount {
 	const char *source; /* dataset; valid while the table lives */
 	const char *target;
+	uint64_t id;        /* the mount id */
 } zbe_mount_t;
 /* Mounts of root_ds and below, deepest first; count or -1; free(*out). */
 int zbe_mounts_under(const zbe_mounts_t *m, const char *root_ds, zbe_mount_t **out);
@@ -186,6 +188,7 @@ struct zbe_handle {
 	char *zone;        /* zone name (zone scope) */
 	char *zonepath;    /* zone scope */
 	char *zone_root_ds;/* dataset mounted at <zonepath>/root, if running */
+	char *mount_root;  /* ZBE_POLICY_ZONE: <zonepath>/root; mount paths are the zone's */
 	bool be_ops_deny;  /* zonecfg be-ops=deny */
 
 	char **broker_argv; /* zbe_set_broker */

@@ -26,6 +26,12 @@ zbe_scope_zone(zbe_handle_t *h, const char *zone, zbe_policy_t policy)
 		h->scope = ZBE_SCOPE_ZONE;
 		h->policy = policy;
 		h->be_ops_deny = zc.be_ops_deny;
+		free(h->mount_root);
+		h->mount_root = NULL;
+		/* the zone's own requests name paths as the zone sees them */
+		if (policy == ZBE_POLICY_ZONE &&
+		    (h->mount_root = zbe_asprintf("%s/root", zc.zonepath)) == NULL)
+			err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
 	}
 	free(zpds);
 	zbe_zone_conf_free(&zc);

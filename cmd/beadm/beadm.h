@@ -42,9 +42,8 @@ int beadm_usage_error(const char *sub, const char *msg);
 /* Split "be@snap" into be and snap (NULL when there is no '@'). */
 void beadm_split_snap(char *arg, char **be, char **snap);
 
-/* Inside a zone: a zone path as a host path below zone_root (malloc), or
- * NULL with a message printed when it is not a safe absolute path. */
-char *beadm_zone_path(beadm_ctx_t *c, const char *path);
+/* Inside a zone: is path a plain absolute path?  (Prints why not.) */
+bool beadm_zone_path_ok(const char *path);
 /* A host path as the zone sees it (pointer into path), or NULL if outside. */
 const char *beadm_zone_view(const beadm_ctx_t *c, const char *path);
 

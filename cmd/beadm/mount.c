@@ -14,31 +14,14 @@ beadm_mount(beadm_ctx_t *c, int argc, char **argv)
 	if (argc - optind < 1 || argc - optind > 2)
 		return beadm_usage_error("mount", "expected beName [mountpoint]");
 	const char *mp = argc - optind == 2 ? argv[optind + 1] : NULL;
-	char *host_mp = NULL;
-	if (c->zone_root != NULL) {
-		/* inside a zone: its path, or a new directory in its /tmp */
-		char tmpl[] = "/tmp/zbe-mnt.XXXXXX";
-		if (mp == NULL) {
-			char *t = beadm_zone_path(c, tmpl);
-			if (t == NULL || mkdtemp(t) == NULL) {
-				free(t);
-				return beadm_error("mount", "cannot make a directory in the zone's /tmp");
-			}
-			host_mp = t;
-		} else if ((host_mp = beadm_zone_path(c, mp)) == NULL) {
-			return 1;
-		}
-	}
-	if (zbe_mount(c->h, argv[optind], host_mp != NULL ? host_mp : mp, &where) != ZBE_OK) {
-		if (mp == NULL && host_mp != NULL)
-			(void)rmdir(host_mp);
-		free(host_mp);
+	/* inside a zone the library takes the zone's own path (or makes one in its /tmp) */
+	if (c->zone_root != NULL && mp != NULL && !beadm_zone_path_ok(mp))
+		return 1;
+	if (zbe_mount(c->h, argv[optind], mp, &where) != ZBE_OK)
 		return beadm_fail(c);
-	}
 	if (mp == NULL && where != NULL)
-		printf("%s\n", beadm_zone_view(c, where));
+		printf("%s\n", where);
 	free(where);
-	free(host_mp);
 	return 0;
 }
 
@@ -56,10 +39,7 @@ beadm_unmount(beadm_ctx_t *c, int argc, char **argv)
 	if (argc - optind != 1)
 		return beadm_usage_error("unmount", "expected beName or mountpoint");
 	const char *what = argv[optind];
-	char *host = NULL;
-	if (c->zone_root != NULL && what[0] == '/' && (host = beadm_zone_path(c, what)) == NULL)
+	if (c->zone_root != NULL && what[0] == '/' && !beadm_zone_path_ok(what))
 		return 1;
-	int rc = zbe_unmount(c->h, host != NULL ? host : what, force) == ZBE_OK ? 0 : beadm_fail(c);
-	free(host);
-	return rc;
+	return zbe_unmount(c->h, what, force) == ZBE_OK ? 0 : beadm_fail(c);
 }

@@ -118,8 +118,11 @@ refused() {
 	assert_status 0
 }
 
-# The broker checks the path, then waits for the lock; the zone swaps the
-# directory for a symlink meanwhile.  Holding the lock makes the race sure.
+# A zone that swaps a directory for a symlink while its mount request waits
+# (for the lock, here held by the test to make the race sure) must not get
+# the ZBE mounted where the symlink points: the path is resolved inside the
+# zone root, without following symlinks, only once the lock is held, and the
+# mount is moved onto the directory then opened.
 swap_during_mount() { # zone-path-to-swap symlink-target mount-args...
 	local swap=$1 target=$2
 	shift 2
@@ -131,8 +134,61 @@ swap_during_mount() { # zone-path-to-swap symlink-target mount-args...
 	sleep 2
 	zlogin z1 sh -c "rm -rf $swap && ln -s $target $swap" 8>&-
 	exec 8>&-
-	wait "$pid"
-	echo "in-zone beadm mount $*: status $?: $(cat "$TMP/mount.out")"
+	SWAP_STATUS=0
+	wait "$pid" || SWAP_STATUS=$?
+	SWAP_OUTPUT=$(cat "$TMP/mount.out")
+}
+
+@test "mount: a path swapped for a symlink while the request waits does not mount outside the zone" {
+	mkdir "$TMP/victim"
+	: >"$TMP/mount.out"
+	zlogin z1 mkdir /a
+	local before
+	before=$(world)
+	swap_during_mount /a "$TMP/victim" mine /a
+	[ "$SWAP_STATUS" -ne 0 ] || fail "the mount was accepted: $SWAP_OUTPUT"
+	assert_contains "$SWAP_OUTPUT" "beadm: /a: has a symbolic link in it" "refusal"
+	assert_eq "$(mounted_at "$(zds z1 mine)")" "" "mine mounted at"
+	assert_eq "$(ls -A "$TMP/victim")" "" "host directory contents"
+	assert_same "$before" "$(world)" "world"
+}
+
+@test "mount without a mountpoint: the zone's /tmp swapped for a symlink while the request waits" {
+	mkdir "$TMP/victim"
+	: >"$TMP/mount.out"
+	local before
+	before=$(world)
+	swap_during_mount /tmp "$TMP/victim" mine
+	[ "$SWAP_STATUS" -ne 0 ] || fail "the mount was accepted: $SWAP_OUTPUT"
+	assert_contains "$SWAP_OUTPUT" "beadm: /tmp: has a symbolic link in it" "refusal"
+	assert_eq "$(mounted_at "$(zds z1 mine)")" "" "mine mounted at"
+	assert_eq "$(ls -A "$TMP/victim")" "" "host directory contents"
+	assert_same "$before" "$(world)" "world"
+}
+
+@test "unmount from inside takes the mount apart without following the zone's paths" {
+	run --separate-stderr zlogin z1 sh -c 'mkdir -p /x/y && beadm mount mine /x/y'
+	assert_status 0
+	assert_eq "$(mounted_at "$(zds z1 mine)")" "$TMP/zones/z1/root/x/y" "mine mounted at"
+	# a busy mount stays where it was, in the zone
+	zlogin z1 sh -c 'cd /x/y && echo $$ >/busy.pid && exec sleep 60' &
+	local busy=$!
+	sleep 2
+	run --separate-stderr zlogin z1 beadm unmount mine
+	[ "$status" -ne 0 ] || fail "a busy mount was unmounted"
+	assert_eq "$(mounted_at "$(zds z1 mine)")" "$TMP/zones/z1/root/x/y" "mine mounted at, after a busy unmount"
+	zlogin z1 sh -c 'kill $(cat /busy.pid)'
+	wait "$busy" || true
+	# a path that is not a mount point, and one through a symlink, name nothing
+	zlogin z1 ln -s /x /lx
+	refused unmount /x
+	refused unmount /lx/y
+	assert_eq "$(mounted_at "$(zds z1 mine)")" "$TMP/zones/z1/root/x/y" "mine mounted at"
+	run --separate-stderr zlogin z1 beadm unmount /x/y
+	assert_status 0
+	assert_eq "$(mounted_at "$(zds z1 mine)")" "" "mine mounted at, after unmount"
+	assert_eq "$(prop "$(zds z1 mine)" mountpoint)" "legacy" "mine's mountpoint property"
+	assert_eq "$(ls -A "$TMP/run" | grep '^stage' || true)" "" "staging directories left in run_dir"
 }
 
 @test "ZBEs of another host BE are listed with ! and cannot be used" {
