@@ -60,6 +60,7 @@ zbe_close(zbe_handle_t *h)
 	free(h->host_container);
 	zbe_strv_free(h->broker_argv);
 	free(h->zone_client);
+	free(h->prestart_hook);
 	free(h->zone);
 	free(h->zonepath);
 	free(h->zone_root_ds);

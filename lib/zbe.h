@@ -237,6 +237,21 @@ zbe_err_t zbe_zone_login(zbe_handle_t *h, const char *zone, char *const argv[], 
  */
 void zbe_set_broker(zbe_handle_t *h, const char *const *argv_prefix);
 void zbe_set_zone_client(zbe_handle_t *h, const char *path);
+/*
+ * The command the container runtime runs before every start of a zone's
+ * container, with the zone name appended, also when the zone reboots
+ * itself: it must end up in zbe_zone_prestart.  Words of
+ * [A-Za-z0-9/._+-], the first an absolute path.  Unset: a reboot from
+ * inside the zone comes back on the root it had.
+ */
+void zbe_set_prestart_hook(zbe_handle_t *h, const char *const *argv);
+/*
+ * Before a start of the zone's container: when the ZBE mounted as its root
+ * is not the one selected now (the zone activated another one and
+ * rebooted itself), mount the selected one instead.  Nothing to do on the
+ * first start, which zbe_zone_boot has just prepared.
+ */
+zbe_err_t zbe_zone_prestart(zbe_handle_t *h, const char *zone);
 
 #ifdef __cplusplus
 }

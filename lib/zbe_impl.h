@@ -193,6 +193,7 @@ struct zbe_handle {
 
 	char **broker_argv; /* zbe_set_broker */
 	char *zone_client;  /* zbe_set_zone_client */
+	char *prestart_hook;/* zbe_set_prestart_hook: "cmd verb" */
 };
 
 /* Record an error: "<what>: <why>"; why NULL uses zbe_strerror(err). */

@@ -88,6 +88,24 @@ zbe_set_zone_client(zbe_handle_t *h, const char *path)
 	h->zone_client = zbe_strdup(path);
 }
 
+void
+zbe_set_prestart_hook(zbe_handle_t *h, const char *const *argv)
+{
+	size_t len = 1;
+
+	free(h->prestart_hook);
+	h->prestart_hook = NULL;
+	for (size_t i = 0; argv != NULL && argv[i] != NULL; i++)
+		len += strlen(argv[i]) + 1;
+	if (argv == NULL || argv[0] == NULL || (h->prestart_hook = calloc(1, len)) == NULL)
+		return;
+	for (size_t i = 0; argv[i] != NULL; i++) {
+		if (i > 0)
+			strcat(h->prestart_hook, " ");
+		strcat(h->prestart_hook, argv[i]);
+	}
+}
+
 /* Start "<broker argv> <zone>" detached; it writes nothing we wait for
  * except its socket, which must appear before the zone starts. */
 static zbe_err_t
@@ -285,6 +303,7 @@ boot(zbe_handle_t *h, const char *zone, bool start)
 			.init = zc.init,
 			.sockdir_host = broker ? sockdir : NULL,
 			.sockdir_zone = ZBE_ZONE_SOCKDIR,
+			.prestart_hook = h->prestart_hook,
 		};
 		if (zbe_mkdir_p(h, lxcpath) != ZBE_OK || zbe_lxc_start(&spec, errbuf, sizeof(errbuf)) != 0) {
 			err = zbe_fail(h, ZBE_EZONE, zone, "cannot start: %s", errbuf);
@@ -325,6 +344,68 @@ zbe_err_t
 zbe_zone_ready(zbe_handle_t *h, const char *zone)
 {
 	return boot(h, zone, false);
+}
+
+/* The ZBE mounted as root, and the one selected now; true when they differ. */
+static bool
+root_outdated(zbe_handle_t *h, const char *zone, const char *root, zbe_state_t *st,
+    const zbe_ds_t **zbe, char **cur, zbe_err_t *err)
+{
+	*cur = NULL;
+	if ((*err = zbe_state_read(h, st, 0, NULL, 0)) != ZBE_OK)
+		return false;
+	if ((*err = select_zbe(h, st, zone, zbe)) != ZBE_OK)
+		return false;
+	*cur = zbe_mounted_dataset_at(root);
+	return *cur == NULL || strcmp(*cur, (*zbe)->name) != 0;
+}
+
+zbe_err_t
+zbe_zone_prestart(zbe_handle_t *h, const char *zone)
+{
+	zbe_zone_conf_t zc;
+	zbe_state_t st;
+	const zbe_ds_t *zbe = NULL;
+	char *root = NULL, *cur = NULL;
+	char errbuf[1024];
+	zbe_err_t err;
+
+	if (!zbe_zone_name_valid(zone))
+		return zbe_fail(h, ZBE_ENAME, zone, "invalid zone name");
+	if ((err = zbe_scope_zone(h, zone, ZBE_POLICY_ADMIN)) != ZBE_OK)
+		return err;
+	if ((err = zbe_zone_conf_read(h, zone, &zc)) != ZBE_OK)
+		return err;
+	if ((root = zbe_asprintf("%s/root", zc.zonepath)) == NULL) {
+		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+		goto conf;
+	}
+	/* a first look without the lock: zoneadm boot holds it while it starts the zone */
+	bool outdated = root_outdated(h, zone, root, &st, &zbe, &cur, &err);
+	zbe_state_free(&st);
+	free(cur);
+	if (!outdated)
+		goto conf;
+	if ((err = zbe_lock(h)) != ZBE_OK)
+		goto conf;
+	if (root_outdated(h, zone, root, &st, &zbe, &cur, &err)) {
+		zbe_log(h, ZBE_LOG_INFO, "zone %s reboots on %s", zone, zbe_be_name(&st, zbe));
+		if (cur != NULL)
+			err = zbe_unmount_ds(h, cur, false);
+		if (err == ZBE_OK && (err = zbe_mkdir_p(h, root)) == ZBE_OK &&
+		    (err = h->drv->mount(h, zbe, root, true)) == ZBE_OK && !h->dry_run &&
+		    zbe_lxc_make_shared(root, errbuf, sizeof(errbuf)) != 0) {
+			err = zbe_fail(h, ZBE_EZONE, zone, "%s", errbuf);
+			(void)zbe_unmount_ds(h, zbe->name, true);
+		}
+	}
+	zbe_state_free(&st);
+	free(cur);
+	zbe_unlock(h);
+conf:
+	free(root);
+	zbe_zone_conf_free(&zc);
+	return err;
 }
 
 zbe_err_t

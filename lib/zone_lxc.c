@@ -50,6 +50,14 @@ static int valid_path(const char *p)
     return p && p[0] == '/' && !strpbrk(p, " \t\n\r\\");
 }
 
+/* lxc runs hooks with sh -c: only plain words, single spaces, an absolute command. */
+static int valid_hook(const char *h)
+{
+    if (!h || h[0] != '/' || strstr(h, "  ") || h[strlen(h) - 1] == ' ')
+        return 0;
+    return strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._+- ") == strlen(h);
+}
+
 /* Container object for name/lxcpath, or NULL. Caller: lxc_container_put(). */
 static struct lxc_container *container(const char *name, const char *lxcpath,
                                        char *errbuf, size_t errlen)
@@ -168,7 +176,7 @@ static void append_log_error(const char *logpath, char *errbuf, size_t errlen)
  * non-mount-point fails (EINVAL) anyway, and a self-bind would be one more host mount to
  * track and undo at stop.  The shared flag is left in place at stop (harmless; the
  * mount belongs to the caller, who unmounts it). */
-static int make_rootfs_shared(const char *rootfs, char *errbuf, size_t errlen)
+int zbe_lxc_make_shared(const char *rootfs, char *errbuf, size_t errlen)
 {
     struct statx stx;
     if (statx(AT_FDCWD, rootfs, AT_SYMLINK_NOFOLLOW, STATX_TYPE, &stx) < 0)
@@ -208,6 +216,8 @@ int zbe_lxc_start(const struct zbe_lxc_spec *s, char *errbuf, size_t errlen)
     if (!s->sockdir_host != !s->sockdir_zone ||
         (s->sockdir_host && (!valid_path(s->sockdir_host) || !valid_path(s->sockdir_zone))))
         return fail(errbuf, errlen, 0, "zone spec: sockdir_host/sockdir_zone must both be absolute paths or both NULL");
+    if (s->prestart_hook && !valid_hook(s->prestart_hook))
+        return fail(errbuf, errlen, 0, "zone spec: pre-start hook must be an absolute command of plain words");
     if (s->sockdir_host) {
         struct stat st;
         if (stat(s->sockdir_host, &st) < 0 || !S_ISDIR(st.st_mode))
@@ -277,6 +287,7 @@ int zbe_lxc_start(const struct zbe_lxc_spec *s, char *errbuf, size_t errlen)
         { "lxc.cgroup.devices.allow", "c 136:* rwm" }, /* pts */
         { "lxc.seccomp.profile", access(SECCOMP_PROFILE, R_OK) == 0 ? SECCOMP_PROFILE : NULL },
         { "lxc.mount.entry", s->sockdir_host ? mnt : NULL },
+        { "lxc.hook.pre-start", s->prestart_hook },
     };
     for (size_t i = 0; i < sizeof cfg / sizeof *cfg; i++)
         if (cfg[i].val && !c->set_config_item(c, cfg[i].key, cfg[i].val)) {
@@ -288,7 +299,7 @@ int zbe_lxc_start(const struct zbe_lxc_spec *s, char *errbuf, size_t errlen)
         fail(errbuf, errlen, 0, "lxc: cannot save config in %s", dir);
         goto fail_put;
     }
-    if (make_rootfs_shared(s->rootfs, errbuf, errlen) < 0)
+    if (zbe_lxc_make_shared(s->rootfs, errbuf, errlen) < 0)
         goto fail_put;
     /* Daemonized: liblxc double-forks a monitor (child of init, cwd /, stdio on /dev/null);
      * close_all_fds: our descriptors must not leak into the monitor or the zone. */

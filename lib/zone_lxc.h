@@ -19,6 +19,11 @@ struct zbe_lxc_spec {
     const char *init;         /* zone's first process, absolute path inside the zone, no arguments */
     const char *sockdir_host; /* host directory bind-mounted into the zone (may be NULL) */
     const char *sockdir_zone; /* where it appears inside the zone, e.g. /var/run/zbe */
+    /* Command lxc runs on the host before every start of the container, also when the
+     * zone reboots itself (lxc appends "<name> lxc pre-start"); a failure stops the zone.
+     * Absolute path and words of [A-Za-z0-9/._+-] separated by single spaces (lxc runs
+     * hooks through sh -c); NULL: none. */
+    const char *prestart_hook;
 };
 
 /* Validates the spec, checks that spec->init exists and is executable inside rootfs
@@ -29,6 +34,10 @@ struct zbe_lxc_spec {
  * container directory is removed again on failure).  A stale, stopped definition of the
  * same name is replaced; a running one is an error. */
 int zbe_lxc_start(const struct zbe_lxc_spec *spec, char *errbuf, size_t errlen);
+
+/* Mark the mount at rootfs MS_SHARED|MS_REC (what start does; a pre-start hook that
+ * mounts a new root calls it again).  0 ok, -1 with errbuf set. */
+int zbe_lxc_make_shared(const char *rootfs, char *errbuf, size_t errlen);
 
 /* Clean shutdown (lxc sends SIGPWR to the zone's init), SIGKILL after timeout_s seconds
  * (0: kill at once, -1: wait forever - liblxc's semantics),

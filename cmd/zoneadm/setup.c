@@ -19,6 +19,8 @@ zoneadm_setup(zbe_handle_t *h)
 	self[n] = '\0';
 	const char *broker[] = { self, "broker", NULL };
 	zbe_set_broker(h, broker);
+	const char *prestart[] = { self, "prestart", NULL };
+	zbe_set_prestart_hook(h, prestart);
 	/* the build tree first (tests run there), then the installed client */
 	snprintf(dir, sizeof(dir), "%s", self);
 	snprintf(client, sizeof(client), "%s/../beadm/beadm-zone", dirname(dir));

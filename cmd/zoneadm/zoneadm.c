@@ -246,6 +246,9 @@ main(int argc, char **argv)
 		rc = zone != NULL ? usage() : list(h, argc, argv);
 	else if (strcmp(sub, "boot-autoboot") == 0)
 		rc = zone != NULL || argc != 1 ? usage() : boot_autoboot(h);
+	else if (strcmp(sub, "prestart") == 0)
+		/* run by lxc before each start of a zone: "prestart <zone> lxc pre-start" */
+		rc = zone != NULL || argc < 2 ? usage() : (zbe_zone_prestart(h, argv[1]) == ZBE_OK ? 0 : fail(h));
 	else if (strcmp(sub, "halt-all") == 0)
 		rc = zone != NULL || argc != 1 ? usage() : halt_all(h);
 	else if (zone == NULL)

@@ -108,6 +108,46 @@ make_image() { # dir marker
 	assert_eq "$(zone_brokers | wc -l)" 1 "brokers after reboot"
 }
 
+# wait_zone_root zone dataset: the zone runs again, on dataset (up to 30 s)
+wait_zone_root() {
+	local i
+	for i in $(seq 60); do
+		if [ "$(zone_root_ds "$1")" = "$2" ] && zlogin "$1" true 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.5
+	done
+	fail "zone $1 did not come back on $2 (root: $(zone_root_ds "$1"), state: $(zone_state "$1"))"
+}
+
+@test "reboot inside the zone comes back on the ZBE activated meanwhile" {
+	zone_install z1
+	zone_boot z1
+	run --separate-stderr zlogin z1 sh -c 'beadm create ZBE2 && beadm mount ZBE2 /a && echo v2 >/a/etc/marker && beadm unmount ZBE2 && beadm activate ZBE2'
+	assert_status 0
+	local init_before
+	init_before=$(lxc-info -P "$TMP/run/lxc" -n z1 -p -H)
+	zlogin z1 reboot || true
+	wait_zone_root z1 "$(zds z1 ZBE2)"
+	assert_eq "$(zlogin z1 cat /etc/marker)" v2 "marker in the zone after its own reboot"
+	[ "$(lxc-info -P "$TMP/run/lxc" -n z1 -p -H)" != "$init_before" ] || fail "the zone's init was not restarted"
+	assert_eq "$(mounted_at "$(zds z1 ZBE1)")" "" "ZBE1 mounted after the reboot"
+	assert_eq "$(prop "$(zds z1 ZBE1)" mountpoint)" legacy "ZBE1 mountpoint property"
+	assert_eq "$(zone_brokers | wc -l)" 1 "brokers after the reboot"
+	# the delegation still works, and host mounts still propagate into the zone
+	run --separate-stderr zlogin z1 sh -c 'beadm mount ZBE1 /old && test -d /old/etc && beadm unmount ZBE1'
+	assert_status 0
+	# a plain reboot with nothing newly activated comes back on the same ZBE
+	init_before=$(lxc-info -P "$TMP/run/lxc" -n z1 -p -H)
+	zlogin z1 reboot || true
+	sleep 2
+	wait_zone_root z1 "$(zds z1 ZBE2)"
+	[ "$(lxc-info -P "$TMP/run/lxc" -n z1 -p -H)" != "$init_before" ] || fail "the zone's init was not restarted"
+	run --separate-stderr zoneadm -z z1 halt
+	assert_status 0
+	assert_eq "$(pool_mounts | grep -c /rpool/)" 0 "ZBE mounts after halt"
+}
+
 @test "zoneadm list: -cv, -cp and -j, configured / installed / running" {
 	zonecfg -z z3 create -p zonepath="$TMP/zones/z3"
 	zone_install z2
