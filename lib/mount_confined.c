@@ -236,9 +236,10 @@ target_finish(zbe_handle_t *h, const char *zpath, target_t *t)
 		}
 		if (errno != ENOENT || t->made)
 			return path_error(h, zpath, errno);
-		if (mkdirat(t->parentfd, t->base, 0755) != 0 && errno != EEXIST)
+		if (mkdirat(t->parentfd, t->base, 0755) == 0)
+			t->made = true;
+		else if (errno != EEXIST)
 			return path_error(h, zpath, errno);
-		t->made = errno != EEXIST;
 	}
 	return path_error(h, zpath, ENOENT);
 }
