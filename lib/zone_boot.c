@@ -40,6 +40,14 @@ broker_pidfile(zbe_handle_t *h, const char *zone)
 	return zbe_asprintf("%s/zones/%s/broker.pid", h->conf.run_dir, zone);
 }
 
+/* Left by boot for the pre-start hook of the start it makes: the root it
+ * just selected needs no second look (and no second zfs call). */
+static char *
+fresh_start_marker(zbe_handle_t *h, const char *zone)
+{
+	return zbe_asprintf("%s/zones/%s/fresh-start", h->conf.run_dir, zone);
+}
+
 bool
 zbe_zone_is_running(zbe_handle_t *h, const char *zone)
 {
@@ -305,10 +313,20 @@ boot(zbe_handle_t *h, const char *zone, bool start)
 			.sockdir_zone = ZBE_ZONE_SOCKDIR,
 			.prestart_hook = h->prestart_hook,
 		};
+		char *marker = fresh_start_marker(h, zone);
+		int mfd = marker != NULL ? open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) : -1;
+		if (mfd >= 0)
+			close(mfd);
 		if (zbe_mkdir_p(h, lxcpath) != ZBE_OK || zbe_lxc_start(&spec, errbuf, sizeof(errbuf)) != 0) {
 			err = zbe_fail(h, ZBE_EZONE, zone, "cannot start: %s", errbuf);
+			if (marker != NULL)
+				(void)unlink(marker);
+			free(marker);
 			goto fail;
 		}
+		if (marker != NULL)
+			(void)unlink(marker); /* no hook ran (none set): nothing else may take it */
+		free(marker);
 	}
 	goto out;
 fail:
@@ -380,6 +398,12 @@ zbe_zone_prestart(zbe_handle_t *h, const char *zone)
 		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
 		goto conf;
 	}
+	/* the start zoneadm boot makes: it has just selected and mounted the root */
+	char *marker = fresh_start_marker(h, zone);
+	bool fresh = marker != NULL && unlink(marker) == 0;
+	free(marker);
+	if (fresh)
+		goto conf;
 	/* a first look without the lock: zoneadm boot holds it while it starts the zone */
 	bool outdated = root_outdated(h, zone, root, &st, &zbe, &cur, &err);
 	zbe_state_free(&st);
