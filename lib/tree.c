@@ -160,9 +160,10 @@ zbe_tree_set(zbe_ds_t *d, const char *prop, const char *value)
 	if (strcmp(prop, ZBE_PROP_USED) == 0)
 		return set_num(&d->used, value);
 	if (strcmp(prop, ZBE_PROP_CREATION) == 0) {
-		uint64_t v;
+		uint64_t v = 0;
 		zbe_err_t err = set_num(&v, value);
-		d->creation = (int64_t)v;
+		if (err == ZBE_OK)
+			d->creation = (int64_t)v;
 		return err;
 	}
 	if (strcmp(prop, ZBE_PROP_ORIGIN) == 0)
