@@ -26,6 +26,12 @@ setup() {
 }
 
 teardown() {
+	# a test that failed while a background beadm run waited for /go
+	if [ -n "${BG_PID-}" ] && kill -0 "$BG_PID" 2>/dev/null; then
+		[ -n "${MP-}" ] && touch "$MP/go" 2>/dev/null
+		kill -TERM "$BG_PID" 2>/dev/null
+		wait "$BG_PID" 2>/dev/null
+	fi
 	if [[ $BATS_TEST_DESCRIPTION == zone:* ]]; then
 		zone_teardown
 	else
@@ -67,7 +73,7 @@ bg_finish() {
 
 # The command for bg_start: ready, wait for go, then $1 (shell code).
 waiting() {
-	printf 'touch /ready; while [ ! -e /go ]; do sleep 0.1; done; rm -f /ready /go; %s' "$1"
+	printf 'touch /ready; i=0; while [ ! -e /go ]; do [ $i -lt 600 ] || exit 99; i=$((i + 1)); sleep 0.1; done; rm -f /ready /go; %s' "$1"
 }
 
 @test "success: the new BE has the command's changes, the running BE not; unmounted, not activated" {
@@ -199,7 +205,7 @@ bg_wait() {
 @test "Ctrl-C (SIGINT to beadm and the command), SIGTERM to beadm: the command ends, the new BE goes" {
 	local before
 	before=$(allprops)
-	bg_start_group NEW run NEW -- sh -c 'echo x >/etc-release; touch /ready; sleep 60'
+	bg_start_group NEW run NEW -- sh -c 'echo x >/etc-release; touch /ready; sleep 60; exit 0'
 	assert_eq "$(ps -o pgid= -p "$BG_PID" | xargs)" "$BG_PID" "beadm's process group"
 	kill -INT -- "-$BG_PID"
 	bg_wait
