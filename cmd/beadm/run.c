@@ -6,6 +6,7 @@
  * status.  With -z the new zone BE is updated from the global zone.
  */
 #include "beadm.h"
+#include "run_reap.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -30,7 +31,22 @@ unbind(const char *root, size_t n)
 	}
 }
 
-/* The command's exit status, 128+signal when killed, 127/126 when it could not run. */
+static volatile sig_atomic_t child_pid;
+
+/* SIGTERM or SIGHUP sent to beadm: the command gets it, beadm stays to clean up. */
+static void
+forward(int sig)
+{
+	if (child_pid > 0)
+		(void)kill((pid_t)child_pid, sig);
+}
+
+/*
+ * The command's exit status, 128+signal when killed, 127/126 when it could
+ * not run.  While it runs, beadm ignores SIGINT and SIGQUIT (a Ctrl-C goes
+ * to the command, as with system(3)) and passes SIGTERM and SIGHUP on to
+ * it, so that it outlives the command and can destroy or unmount the BE.
+ */
 static int
 run_chrooted(const char *root, char **cmd)
 {
@@ -51,10 +67,29 @@ run_chrooted(const char *root, char **cmd)
 		/* keep the host's mounts below from propagating back out */
 		(void)mount(NULL, path, NULL, MS_SLAVE | MS_REC, NULL);
 	}
+	struct sigaction ign = { .sa_handler = SIG_IGN }, fwd = { .sa_handler = forward };
+	struct sigaction oint, oquit, oterm, ohup;
+	sigemptyset(&ign.sa_mask);
+	sigemptyset(&fwd.sa_mask);
+	(void)sigaction(SIGINT, &ign, &oint);
+	(void)sigaction(SIGQUIT, &ign, &oquit);
+	(void)sigaction(SIGTERM, &fwd, &oterm);
+	(void)sigaction(SIGHUP, &fwd, &ohup);
+	/* no SIGTERM or SIGHUP until the handler knows the child */
+	sigset_t block, omask;
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	(void)sigprocmask(SIG_BLOCK, &block, &omask);
 	fflush(stdout);
 	fflush(stderr);
 	pid_t pid = fork();
 	if (pid == 0) {
+		(void)sigaction(SIGINT, &oint, NULL);
+		(void)sigaction(SIGQUIT, &oquit, NULL);
+		(void)sigaction(SIGTERM, &oterm, NULL);
+		(void)sigaction(SIGHUP, &ohup, NULL);
+		(void)sigprocmask(SIG_SETMASK, &omask, NULL);
 		if (chroot(root) != 0 || chdir("/") != 0) {
 			fprintf(stderr, "beadm: run: chroot %s: %s\n", root, strerror(errno));
 			_exit(126);
@@ -63,14 +98,29 @@ run_chrooted(const char *root, char **cmd)
 		fprintf(stderr, "beadm: run: %s: %s\n", cmd[0], strerror(errno));
 		_exit(errno == ENOENT ? 127 : 126);
 	}
+	child_pid = pid;
+	(void)sigprocmask(SIG_SETMASK, &omask, NULL);
+	int rc = 126;
 	if (pid < 0) {
-		unbind(root, NBINDS);
-		return beadm_error("run", strerror(errno)) ? 126 : 126;
+		beadm_error("run", strerror(errno));
+	} else {
+		pid_t w;
+		while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+			;
+		if (w == pid)
+			rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		int left = run_reap(root);
+		if (left > 0)
+			fprintf(stderr, "beadm: run: killed %d process%s %s left running in the new BE\n", left,
+			    left == 1 ? "" : "es", cmd[0]);
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	child_pid = 0;
+	(void)sigaction(SIGINT, &oint, NULL);
+	(void)sigaction(SIGQUIT, &oquit, NULL);
+	(void)sigaction(SIGTERM, &oterm, NULL);
+	(void)sigaction(SIGHUP, &ohup, NULL);
 	unbind(root, NBINDS);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return rc;
 }
 
 int

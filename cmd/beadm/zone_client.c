@@ -4,8 +4,10 @@
  * only, so it runs in any zone image.
  */
 #include "broker_proto.h"
+#include "run_reap.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,22 +190,35 @@ request(int argc, char **argv, char **capture)
 
 static const char *const binds[] = { "proc", "sys", "dev" };
 
+static volatile sig_atomic_t child_pid;
+
+/* SIGTERM or SIGHUP sent to beadm: the command gets it, beadm stays to clean up. */
+static void
+forward(int sig)
+{
+	if (child_pid > 0)
+		(void)kill((pid_t)child_pid, sig);
+}
+
 /* beadm run in a zone: the broker makes and mounts the ZBE; the command
  * runs here, in the zone, chrooted into it. */
 static int
 run(int argc, char **argv)
 {
 	const char *source = NULL, *name;
-	int activate = 0, i = 1, status;
+	int activate = 0, i, opt, status;
 
-	for (; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--") != 0; i++) {
-		if (strcmp(argv[i], "-a") == 0)
+	/* the options as the global zone's beadm run takes them */
+	opterr = 0;
+	while ((opt = getopt(argc, argv, "+ae:")) != -1) {
+		if (opt == 'a')
 			activate = 1;
-		else if (strcmp(argv[i], "-e") == 0 && i + 1 < argc)
-			source = argv[++i];
+		else if (opt == 'e')
+			source = optarg;
 		else
 			goto usage;
 	}
+	i = optind;
 	if (argc - i < 3 || strcmp(argv[i + 1], "--") != 0)
 		goto usage;
 	name = argv[i];
@@ -233,18 +248,52 @@ run(int argc, char **argv)
 		fprintf(stderr, "beadm: run: cannot bind /%s: %s\n", binds[n], strerror(errno));
 		status = 126;
 	} else {
+		/* as in the global zone's beadm run: a Ctrl-C or a SIGTERM ends
+		 * the command, not beadm, which then destroys the ZBE */
+		struct sigaction ign = { .sa_handler = SIG_IGN }, fwd = { .sa_handler = forward };
+		struct sigaction oint, oquit, oterm, ohup;
+		sigset_t block, omask;
+		sigemptyset(&ign.sa_mask);
+		sigemptyset(&fwd.sa_mask);
+		sigaction(SIGINT, &ign, &oint);
+		sigaction(SIGQUIT, &ign, &oquit);
+		sigaction(SIGTERM, &fwd, &oterm);
+		sigaction(SIGHUP, &fwd, &ohup);
+		sigemptyset(&block);
+		sigaddset(&block, SIGTERM);
+		sigaddset(&block, SIGHUP);
+		sigprocmask(SIG_BLOCK, &block, &omask);
+		fflush(stdout);
+		fflush(stderr);
 		pid_t pid = fork();
 		if (pid == 0) {
+			sigaction(SIGINT, &oint, NULL);
+			sigaction(SIGQUIT, &oquit, NULL);
+			sigaction(SIGTERM, &oterm, NULL);
+			sigaction(SIGHUP, &ohup, NULL);
+			sigprocmask(SIG_SETMASK, &omask, NULL);
 			if (chroot(where) != 0 || chdir("/") != 0)
 				_exit(126);
 			execvp(cmd[0], cmd);
 			fprintf(stderr, "beadm: run: %s: %s\n", cmd[0], strerror(errno));
 			_exit(errno == ENOENT ? 127 : 126);
 		}
+		child_pid = pid;
+		sigprocmask(SIG_SETMASK, &omask, NULL);
 		int ws = 0;
-		while (pid > 0 && waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+		pid_t w = -1;
+		while (pid > 0 && (w = waitpid(pid, &ws, 0)) < 0 && errno == EINTR)
 			;
-		status = pid < 0 ? 126 : WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+		status = w != pid ? 126 : WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+		int left = pid > 0 ? run_reap(where) : 0;
+		if (left > 0)
+			fprintf(stderr, "beadm: run: killed %d process%s %s left running in the new BE\n", left,
+			    left == 1 ? "" : "es", cmd[0]);
+		child_pid = 0;
+		sigaction(SIGINT, &oint, NULL);
+		sigaction(SIGQUIT, &oquit, NULL);
+		sigaction(SIGTERM, &oterm, NULL);
+		sigaction(SIGHUP, &ohup, NULL);
 	}
 	while (n-- > 0) {
 		snprintf(path, sizeof(path), "%s/%s", where, binds[n]);
