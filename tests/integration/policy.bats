@@ -116,6 +116,7 @@ refused() {
 	assert_eq "$(mounted_at "$(zds z1 mine)")" "$TMP/zones/z1/root$output" "mine mounted at"
 	run --separate-stderr zlogin z1 beadm unmount mine
 	assert_status 0
+	assert_eq "$(ls -A "$TMP/zones/z1/root/tmp" | grep zbe-mnt || true)" "" "mount directories left in the zone's /tmp"
 }
 
 # A zone that swaps a directory for a symlink while its mount request waits
