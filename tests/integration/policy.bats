@@ -192,6 +192,27 @@ swap_during_mount() { # zone-path-to-swap symlink-target mount-args...
 	assert_eq "$(ls -A "$TMP/run" | grep '^stage' || true)" "" "staging directories left in run_dir"
 }
 
+@test "destroy -f from inside unmounts the zone's own mount; a mount the host made outside the zone stays" {
+	# the global administrator mounted mine outside the zone: the zone cannot take that apart
+	mkdir "$TMP/adm"
+	beadm -z z1 mount mine "$TMP/adm" || fail "beadm -z z1 mount failed"
+	local before
+	before=$(world)
+	refused destroy -fF mine
+	assert_contains "$stderr" "is not mounted inside this zone" "refusal"
+	assert_same "$before" "$(world)" "world after destroy -fF of a ZBE mounted on the host"
+	beadm -z z1 unmount mine || fail "beadm -z z1 unmount failed"
+	# mounted inside the zone: -f unmounts it there, and the ZBE goes
+	run --separate-stderr zlogin z1 sh -c 'mkdir -p /m && beadm mount mine /m'
+	assert_status 0
+	refused destroy -F mine
+	assert_contains "$stderr" "is mounted" "refusal without -f"
+	run --separate-stderr zlogin z1 beadm destroy -fF mine
+	assert_status 0
+	assert_eq "$(zfs list -H -o name "$(zds z1 mine)" 2>/dev/null)" "" "mine after destroy -fF"
+	assert_eq "$(pool_mounts | grep -c "/root/m\$" || true)" 0 "mounts at the zone's /m"
+}
+
 @test "ZBEs of another host BE are listed with ! and cannot be used" {
 	zfs snapshot "$(zds z1 ZBE2)@s"
 	run --separate-stderr zlogin z1 beadm list -H
