@@ -155,8 +155,7 @@ zbe_destroy_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, i
 			goto out;
 		}
 		/* a zone's mounts are taken apart without trusting its paths */
-		err = h->mount_root != NULL ? zbe_unmount_confined(h, be, true)
-					    : zbe_unmount_ds(h, be->name, true);
+		err = zbe_unmount_be(h, be, true);
 		if (err != ZBE_OK)
 			goto out;
 	}

@@ -125,6 +125,79 @@ zbe_mount_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, con
 	return ZBE_OK;
 }
 
+/*
+ * The global administrator working in a zone's tree (beadm -z Z mount ZBE
+ * <zonepath>/root/a): the zone may change that tree meanwhile, so such a
+ * path is taken as the zone's "/a" and mounted the confined way too.
+ * Returns the zone's path (pointing into path), or NULL for any other path.
+ */
+static const char *
+admin_path_in_zone(zbe_handle_t *h, const char *path)
+{
+	size_t n;
+
+	if (h->scope != ZBE_SCOPE_ZONE || h->mount_root != NULL || path == NULL || h->zonepath == NULL)
+		return NULL;
+	n = strlen(h->zonepath);
+	if (strncmp(path, h->zonepath, n) != 0 || strncmp(path + n, "/root/", 6) != 0)
+		return NULL;
+	return path + n + strlen("/root");
+}
+
+/* Confine h to the zone's root for one call; zbe_unconfine undoes it. */
+static zbe_err_t
+confine(zbe_handle_t *h)
+{
+	if ((h->mount_root = zbe_asprintf("%s/root", h->zonepath)) == NULL)
+		return zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+	return ZBE_OK;
+}
+
+static void
+unconfine(zbe_handle_t *h)
+{
+	free(h->mount_root);
+	h->mount_root = NULL;
+}
+
+/* The admin's mount at a path in the zone's tree; *out as the host sees it. */
+static zbe_err_t
+admin_mount_in_zone(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, const char *zpath,
+    char **out)
+{
+	char *zout = NULL;
+	zbe_err_t err;
+
+	if ((err = confine(h)) != ZBE_OK)
+		return err;
+	err = zbe_mount_confined(h, st, be, zpath, &zout);
+	if (err == ZBE_OK && out != NULL && (*out = zbe_asprintf("%s%s", h->mount_root, zout)) == NULL)
+		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+	free(zout);
+	unconfine(h);
+	return err;
+}
+
+/* Unmount be: the confined way when it is mounted in a zone's tree. */
+zbe_err_t
+zbe_unmount_be(zbe_handle_t *h, const zbe_ds_t *be, bool force)
+{
+	zbe_err_t err;
+
+	if (h->mount_root != NULL)
+		return zbe_unmount_confined(h, be, force);
+	char *at = zbe_dataset_mountpoint(be->name);
+	bool in_zone = admin_path_in_zone(h, at) != NULL;
+	free(at);
+	if (!in_zone)
+		return zbe_unmount_ds(h, be->name, force);
+	if ((err = confine(h)) != ZBE_OK)
+		return err;
+	err = zbe_unmount_confined(h, be, force);
+	unconfine(h);
+	return err;
+}
+
 zbe_err_t
 zbe_mount(zbe_handle_t *h, const char *name, const char *mountpoint, char **out)
 {
@@ -145,7 +218,9 @@ zbe_mount(zbe_handle_t *h, const char *name, const char *mountpoint, char **out)
 	if ((err = zbe_find_be(h, &st, name, &be)) == ZBE_OK &&
 	    (err = zbe_policy_touch(h, &st, be, "mount")) == ZBE_OK)
 		err = h->mount_root != NULL ? zbe_mount_confined(h, &st, be, mountpoint, out)
-					    : zbe_mount_locked(h, &st, be, mountpoint, out);
+		    : admin_path_in_zone(h, mountpoint) != NULL
+			? admin_mount_in_zone(h, &st, be, admin_path_in_zone(h, mountpoint), out)
+			: zbe_mount_locked(h, &st, be, mountpoint, out);
 	zbe_state_free(&st);
 unlock:
 	zbe_unlock(h);
@@ -192,8 +267,7 @@ zbe_unmount(zbe_handle_t *h, const char *be_or_path, bool force)
 		free(at);
 	}
 	if (err == ZBE_OK)
-		err = h->mount_root != NULL ? zbe_unmount_confined(h, be, force)
-					    : zbe_unmount_ds(h, be->name, force);
+		err = zbe_unmount_be(h, be, force);
 done:
 	zbe_state_free(&st);
 unlock:

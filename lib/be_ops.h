@@ -36,6 +36,9 @@ zbe_err_t zbe_destroy_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_d
 zbe_err_t zbe_mount_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be,
     const char *mountpoint, char **out);
 zbe_err_t zbe_unmount_ds(zbe_handle_t *h, const char *root_ds, bool force);
+/* Unmount a BE; when it is mounted in a zone's tree (a zone's request, or the
+ * administrator's beadm -z below <zonepath>/root/), without trusting its paths. */
+zbe_err_t zbe_unmount_be(zbe_handle_t *h, const zbe_ds_t *be, bool force);
 /* Mount the BE's datasets with its root at path (nothing more). */
 zbe_err_t zbe_mount_tree(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, const char *path);
 

@@ -61,6 +61,20 @@ path_error(zbe_handle_t *h, const char *path, int e)
 	return zbe_fail(h, ZBE_EIO, path, "%s", strerror(e));
 }
 
+static bool
+has_dotdot(const char *p)
+{
+	while (*p) {
+		while (*p == '/')
+			p++;
+		size_t n = strcspn(p, "/");
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			return true;
+		p += n;
+	}
+	return false;
+}
+
 /* The mount id of the mount whose root fd is, or 0 when fd is no mount's root. */
 static uint64_t
 mount_root_id(int fd)
@@ -261,6 +275,8 @@ zbe_mount_confined(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, c
 	}
 	if (zpath != NULL && zpath[0] != '/')
 		return zbe_fail(h, ZBE_EINVAL, zpath, "mount point must be an absolute path");
+	if (zpath != NULL && has_dotdot(zpath))
+		return zbe_fail(h, ZBE_EINVAL, zpath, "has a '..' component");
 	if ((rootfd = open(h->mount_root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return zbe_fail(h, ZBE_EIO, h->mount_root, "%s", strerror(errno));
 	if (zpath == NULL)

@@ -213,6 +213,41 @@ swap_during_mount() { # zone-path-to-swap symlink-target mount-args...
 	assert_eq "$(pool_mounts | grep -c "/root/m\$" || true)" 0 "mounts at the zone's /m"
 }
 
+@test "the administrator's beadm -z mount into the running zone's tree is confined as well" {
+	mkdir "$TMP/victim"
+	zlogin z1 mkdir /adm
+	local before rc=0
+	before=$(world)
+	# the zone swaps /adm for a symlink to the host while the request waits for the lock
+	exec 8>"$TMP/run/zbe.lock"
+	flock 8
+	beadm -z z1 mount mine "$TMP/zones/z1/root/adm" >"$TMP/adm.out" 2>&1 8>&- &
+	local pid=$!
+	sleep 2
+	zlogin z1 sh -c "rmdir /adm && ln -s $TMP/victim /adm" 8>&-
+	exec 8>&-
+	wait "$pid" || rc=$?
+	[ "$rc" -ne 0 ] || fail "the mount was accepted: $(cat "$TMP/adm.out")"
+	assert_contains "$(cat "$TMP/adm.out")" "has a symbolic link in it" "refusal"
+	rm "$TMP/adm.out"
+	assert_same "$before" "$(world)" "world after the refused mount"
+	assert_eq "$(mounted_at "$(zds z1 mine)")" "" "mine mounted at"
+	assert_eq "$(ls -A "$TMP/victim")" "" "host directory contents"
+	# a path that climbs out with .. is refused, a plain one works, and the zone sees it
+	run --separate-stderr beadm -z z1 mount mine "$TMP/zones/z1/root/x/../../../victim"
+	assert_status 1
+	assert_contains "$stderr" "has a '..' component" "refusal of .."
+	run --separate-stderr beadm -z z1 mount mine "$TMP/zones/z1/root/x"
+	assert_status 0
+	assert_eq "$(mounted_at "$(zds z1 mine)")" "$TMP/zones/z1/root/x" "mine mounted at"
+	run zlogin z1 test -d /x/etc
+	assert_status 0
+	run --separate-stderr beadm -z z1 unmount mine
+	assert_status 0
+	assert_eq "$(mounted_at "$(zds z1 mine)")" "" "mine mounted at, after unmount"
+	assert_eq "$(prop "$(zds z1 mine)" mountpoint)" legacy "mine's mountpoint property"
+}
+
 @test "ZBEs of another host BE are listed with ! and cannot be used" {
 	zfs snapshot "$(zds z1 ZBE2)@s"
 	run --separate-stderr zlogin z1 beadm list -H
