@@ -124,6 +124,44 @@ may_destroy_snapshot(zbe_handle_t *h, const zbe_state_t *st, const char *snap)
 	return d != NULL && !zbe_state_foreign(h, st, d);
 }
 
+/*
+ * "zfs destroy -r" is not atomic: zfs-fuse destroys the children first and
+ * may then find the BE's root busy (a process still holds it after a forced
+ * unmount).  Say what is gone and what is left, never leave it unsaid.
+ */
+static void
+report_partial(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, const char *name)
+{
+	char saved[sizeof(h->errmsg)], *text = NULL;
+	zbe_err_t err = h->err;
+	size_t first, end, gone = 0, was = 0;
+
+	if (h->dry_run)
+		return;
+	memcpy(saved, h->errmsg, sizeof(saved));
+	if (zbe_zfs(h, ZBE_CMD_READ, &text, "list", "-H", "-o", "name", "-t", "filesystem,volume", "-r",
+	    be->name, NULL) == ZBE_OK) {
+		zbe_state_range(st, be, &first, &end);
+		for (size_t i = first; i < end; i++) {
+			const zbe_ds_t *d = &st->tree.ds[i];
+			if (d->snapshot)
+				continue;
+			was++;
+			size_t n = strlen(d->name);
+			bool found = false;
+			for (const char *l = text; l != NULL && *l && !found; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+				found = strncmp(l, d->name, n) == 0 && (l[n] == '\n' || l[n] == '\0');
+			gone += !found;
+		}
+	}
+	free(text);
+	memcpy(h->errmsg, saved, sizeof(saved));
+	h->err = err;
+	if (gone > 0 && gone < was)
+		zbe_fail(h, err, name, "destroyed %zu of its %zu datasets, then stopped: %s; "
+		    "destroy it again once nothing uses it", gone, was, saved);
+}
+
 zbe_err_t
 zbe_destroy_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, int flags)
 {
@@ -162,8 +200,8 @@ zbe_destroy_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, i
 	for (size_t i = 0; err == ZBE_OK && i < end - first; i++)
 		if (p[i].clone != NULL)
 			err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "promote", p[i].clone->name, NULL);
-	if (err == ZBE_OK)
-		err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "destroy", "-r", be->name, NULL);
+	if (err == ZBE_OK && (err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "destroy", "-r", be->name, NULL)) != ZBE_OK)
+		report_partial(h, st, be, name);
 	/* its origin, when zbe made it and nobody else needs it */
 	if (err == ZBE_OK && p[0].clone == NULL && be->origin != NULL) {
 		const zbe_ds_t *o = zbe_tree_find(&st->tree, be->origin);

@@ -201,3 +201,28 @@ load helpers
 	exists "$(ds A)" && fail "A still there"
 	true
 }
+
+@test "destroy -fF of a BE still in use says what it destroyed and what is left; a retry completes it" {
+	beadm create B || fail "beadm create B failed"
+	mkdir "$TMP/mb"
+	beadm mount B "$TMP/mb" || fail "beadm mount B failed"
+	# a process keeps B's root busy: zfs-fuse's forced unmount is lazy, and
+	# "zfs destroy -r" then removes B/var before it finds B busy
+	(cd "$TMP/mb" && exec sleep 60) &
+	local busy=$!
+	sleep 1
+	run --separate-stderr beadm destroy -fF B
+	kill "$busy"
+	wait "$busy" || true
+	assert_status 1
+	if zfs list -H -o name "$POOL/ROOT/B/var" >/dev/null 2>&1; then
+		# nothing destroyed at all is fine too: then the message is zfs's own
+		assert_match "$stderr" "^beadm: " "message"
+	else
+		assert_match "$stderr" "^beadm: B: destroyed 1 of its 2 datasets, then stopped: .*busy.*; destroy it again once nothing uses it$" "message"
+	fi
+	sleep 1
+	run --separate-stderr beadm destroy -fF B
+	assert_status 0
+	assert_eq "$(zfs list -H -o name -r "$POOL/ROOT/B" 2>/dev/null)" "" "datasets of B after the retry"
+}
