@@ -252,6 +252,15 @@ select_zbe(zbe_handle_t *h, const zbe_state_t *st, const char *zone, const zbe_d
 	    "fix with: beadm -z %s activate <ZBE>", n, names, zone);
 }
 
+/* The global administrator's view of one zone's BEs. */
+static zbe_err_t
+admin_scope(zbe_handle_t *h, const char *zone)
+{
+	if (!zbe_zone_name_valid(zone))
+		return zbe_fail(h, ZBE_ENAME, zone, "invalid zone name");
+	return zbe_scope_zone(h, zone, ZBE_POLICY_ADMIN);
+}
+
 static zbe_err_t
 boot(zbe_handle_t *h, const char *zone, bool start)
 {
@@ -263,9 +272,7 @@ boot(zbe_handle_t *h, const char *zone, bool start)
 	bool mounted = false, broker = false;
 	zbe_err_t err;
 
-	if (!zbe_zone_name_valid(zone))
-		return zbe_fail(h, ZBE_ENAME, zone, "invalid zone name");
-	if ((err = zbe_scope_zone(h, zone, ZBE_POLICY_ADMIN)) != ZBE_OK)
+	if ((err = admin_scope(h, zone)) != ZBE_OK)
 		return err;
 	if ((err = zbe_zone_conf_read(h, zone, &zc)) != ZBE_OK)
 		return err;
@@ -388,9 +395,7 @@ zbe_zone_prestart(zbe_handle_t *h, const char *zone)
 	char errbuf[1024];
 	zbe_err_t err;
 
-	if (!zbe_zone_name_valid(zone))
-		return zbe_fail(h, ZBE_ENAME, zone, "invalid zone name");
-	if ((err = zbe_scope_zone(h, zone, ZBE_POLICY_ADMIN)) != ZBE_OK)
+	if ((err = admin_scope(h, zone)) != ZBE_OK)
 		return err;
 	if ((err = zbe_zone_conf_read(h, zone, &zc)) != ZBE_OK)
 		return err;
@@ -414,15 +419,28 @@ zbe_zone_prestart(zbe_handle_t *h, const char *zone)
 		goto conf;
 	if (root_outdated(h, zone, root, &st, &zbe, &cur, &err)) {
 		zbe_log(h, ZBE_LOG_INFO, "zone %s reboots on %s", zone, zbe_be_name(&st, zbe));
-		if (cur != NULL)
-			err = zbe_unmount_ds(h, cur, false);
-		if (err == ZBE_OK && (err = zbe_mkdir_p(h, root)) == ZBE_OK &&
-		    (err = h->drv->mount(h, zbe, root, true)) == ZBE_OK && !h->dry_run &&
-		    zbe_lxc_make_shared(root, errbuf, sizeof(errbuf)) != 0) {
-			err = zbe_fail(h, ZBE_EZONE, zone, "%s", errbuf);
-			(void)zbe_unmount_ds(h, zbe->name, true);
+		if (cur != NULL && (err = zbe_unmount_ds(h, cur, false)) != ZBE_OK)
+			goto unlock;
+		bool mounted = false;
+		if ((err = zbe_mkdir_p(h, root)) == ZBE_OK && (err = h->drv->mount(h, zbe, root, true)) == ZBE_OK) {
+			mounted = true;
+			if (!h->dry_run && zbe_lxc_make_shared(root, errbuf, sizeof(errbuf)) != 0)
+				err = zbe_fail(h, ZBE_EZONE, zone, "%s", errbuf);
+		}
+		if (err != ZBE_OK) {
+			/* the zone does not start; it keeps the root it had, as a ready zone */
+			char saved[sizeof(h->errmsg)];
+			memcpy(saved, h->errmsg, sizeof(saved));
+			if (mounted)
+				(void)zbe_unmount_ds(h, zbe->name, true);
+			const zbe_ds_t *old = cur != NULL ? zbe_tree_find(&st.tree, cur) : NULL;
+			if (old != NULL)
+				(void)h->drv->mount(h, old, root, true);
+			memcpy(h->errmsg, saved, sizeof(saved));
+			h->err = err;
 		}
 	}
+unlock:
 	zbe_state_free(&st);
 	free(cur);
 	zbe_unlock(h);
@@ -439,9 +457,7 @@ zbe_zone_halt(zbe_handle_t *h, const char *zone)
 	char errbuf[1024];
 	zbe_err_t err;
 
-	if (!zbe_zone_name_valid(zone))
-		return zbe_fail(h, ZBE_ENAME, zone, "invalid zone name");
-	if ((err = zbe_scope_zone(h, zone, ZBE_POLICY_ADMIN)) != ZBE_OK)
+	if ((err = admin_scope(h, zone)) != ZBE_OK)
 		return err;
 	if ((err = zbe_lock(h)) != ZBE_OK)
 		return err;
