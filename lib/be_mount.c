@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define TMP_PREFIX "/tmp/zbe-mnt."
+#define TMP_PREFIX "/tmp/" ZBE_MNT_DIR_PREFIX
 
 zbe_err_t
 zbe_unmount_ds(zbe_handle_t *h, const char *root_ds, bool force)
@@ -144,7 +144,7 @@ admin_path_in_zone(zbe_handle_t *h, const char *path)
 	return path + n + strlen("/root");
 }
 
-/* Confine h to the zone's root for one call; zbe_unconfine undoes it. */
+/* Confine h to the zone's root for one call; unconfine undoes it. */
 static zbe_err_t
 confine(zbe_handle_t *h)
 {
@@ -160,14 +160,20 @@ unconfine(zbe_handle_t *h)
 	h->mount_root = NULL;
 }
 
-/* The admin's mount at a path in the zone's tree; *out as the host sees it. */
+/* Mount be: the confined way when the path is in a zone's tree (*out as
+ * the caller names paths: the zone's for a zone, the host's for the admin). */
 static zbe_err_t
-admin_mount_in_zone(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, const char *zpath,
+mount_be(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, const char *mountpoint,
     char **out)
 {
 	char *zout = NULL;
 	zbe_err_t err;
 
+	if (h->mount_root != NULL)
+		return zbe_mount_confined(h, st, be, mountpoint, out);
+	const char *zpath = admin_path_in_zone(h, mountpoint);
+	if (zpath == NULL)
+		return zbe_mount_locked(h, st, be, mountpoint, out);
 	if ((err = confine(h)) != ZBE_OK)
 		return err;
 	err = zbe_mount_confined(h, st, be, zpath, &zout);
@@ -217,10 +223,7 @@ zbe_mount(zbe_handle_t *h, const char *name, const char *mountpoint, char **out)
 		goto unlock;
 	if ((err = zbe_find_be(h, &st, name, &be)) == ZBE_OK &&
 	    (err = zbe_policy_touch(h, &st, be, "mount")) == ZBE_OK)
-		err = h->mount_root != NULL ? zbe_mount_confined(h, &st, be, mountpoint, out)
-		    : admin_path_in_zone(h, mountpoint) != NULL
-			? admin_mount_in_zone(h, &st, be, admin_path_in_zone(h, mountpoint), out)
-			: zbe_mount_locked(h, &st, be, mountpoint, out);
+		err = mount_be(h, &st, be, mountpoint, out);
 	zbe_state_free(&st);
 unlock:
 	zbe_unlock(h);

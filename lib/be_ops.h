@@ -42,6 +42,9 @@ zbe_err_t zbe_unmount_be(zbe_handle_t *h, const zbe_ds_t *be, bool force);
 /* Mount the BE's datasets with its root at path (nothing more). */
 zbe_err_t zbe_mount_tree(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, const char *path);
 
+/* The name of a directory beadm makes for a mount without a mountpoint, in /tmp. */
+#define ZBE_MNT_DIR_PREFIX "zbe-mnt."
+
 /* mount_confined.c: mounts a zone asks for, paths as the zone sees them,
  * never leaving h->mount_root.  zpath NULL: a new directory in its /tmp. */
 zbe_err_t zbe_mount_confined(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be,

@@ -33,7 +33,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define ZONE_TMP_PREFIX "zbe-mnt."
+#define ZONE_TMP_PREFIX ZBE_MNT_DIR_PREFIX
 
 /* A directory below the zone root, opened without following any symlink. */
 static int
