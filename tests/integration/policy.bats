@@ -119,51 +119,56 @@ refused() {
 	assert_eq "$(ls -A "$TMP/zones/z1/root/tmp" | grep zbe-mnt || true)" "" "mount directories left in the zone's /tmp"
 }
 
-# A zone that swaps a directory for a symlink while its mount request waits
+# A zone that swaps a directory for a symlink while a mount request waits
 # (for the lock, here held by the test to make the race sure) must not get
 # the ZBE mounted where the symlink points: the path is resolved inside the
 # zone root, without following symlinks, only once the lock is held, and the
 # mount is moved onto the directory then opened.
-swap_during_mount() { # zone-path-to-swap symlink-target mount-args...
-	local swap=$1 target=$2
+#
+# swap_during ZONE-PATH TARGET CMD...: run CMD (a mount of mine) while the
+# zone swaps ZONE-PATH for a symlink to TARGET; SWAP_STATUS and SWAP_OUTPUT
+# are CMD's.  Its output goes outside $TMP, which the world lists.
+swap_during() {
+	local swap=$1 target=$2 out=$BATS_TEST_TMPDIR/swap.out
 	shift 2
 	# fd 8 holds the lock; nothing started meanwhile may inherit it
 	exec 8>"$TMP/run/zbe.lock"
 	flock 8
-	zlogin z1 beadm mount "$@" >"$TMP/mount.out" 2>&1 8>&- &
+	"$@" >"$out" 2>&1 8>&- &
 	local pid=$!
 	sleep 2
 	zlogin z1 sh -c "rm -rf $swap && ln -s $target $swap" 8>&-
 	exec 8>&-
 	SWAP_STATUS=0
 	wait "$pid" || SWAP_STATUS=$?
-	SWAP_OUTPUT=$(cat "$TMP/mount.out")
+	SWAP_OUTPUT=$(cat "$out")
+}
+
+# The mount swap_during ran was refused for the symlink (message MSG), and
+# nothing is mounted or written at the symlink's host target $TMP/victim.
+assert_swap_refused() { # MSG
+	[ "$SWAP_STATUS" -ne 0 ] || fail "the mount was accepted: $SWAP_OUTPUT"
+	assert_contains "$SWAP_OUTPUT" "$1" "refusal"
+	assert_eq "$(mounted_at "$(zds z1 mine)")" "" "mine mounted at"
+	assert_eq "$(ls -A "$TMP/victim")" "" "host directory contents"
 }
 
 @test "mount: a path swapped for a symlink while the request waits does not mount outside the zone" {
 	mkdir "$TMP/victim"
-	: >"$TMP/mount.out"
 	zlogin z1 mkdir /a
 	local before
 	before=$(world)
-	swap_during_mount /a "$TMP/victim" mine /a
-	[ "$SWAP_STATUS" -ne 0 ] || fail "the mount was accepted: $SWAP_OUTPUT"
-	assert_contains "$SWAP_OUTPUT" "beadm: /a: has a symbolic link in it" "refusal"
-	assert_eq "$(mounted_at "$(zds z1 mine)")" "" "mine mounted at"
-	assert_eq "$(ls -A "$TMP/victim")" "" "host directory contents"
+	swap_during /a "$TMP/victim" zlogin z1 beadm mount mine /a
+	assert_swap_refused "beadm: /a: has a symbolic link in it"
 	assert_same "$before" "$(world)" "world"
 }
 
 @test "mount without a mountpoint: the zone's /tmp swapped for a symlink while the request waits" {
 	mkdir "$TMP/victim"
-	: >"$TMP/mount.out"
 	local before
 	before=$(world)
-	swap_during_mount /tmp "$TMP/victim" mine
-	[ "$SWAP_STATUS" -ne 0 ] || fail "the mount was accepted: $SWAP_OUTPUT"
-	assert_contains "$SWAP_OUTPUT" "beadm: /tmp: has a symbolic link in it" "refusal"
-	assert_eq "$(mounted_at "$(zds z1 mine)")" "" "mine mounted at"
-	assert_eq "$(ls -A "$TMP/victim")" "" "host directory contents"
+	swap_during /tmp "$TMP/victim" zlogin z1 beadm mount mine
+	assert_swap_refused "beadm: /tmp: has a symbolic link in it"
 	assert_same "$before" "$(world)" "world"
 }
 
@@ -216,23 +221,11 @@ swap_during_mount() { # zone-path-to-swap symlink-target mount-args...
 @test "the administrator's beadm -z mount into the running zone's tree is confined as well" {
 	mkdir "$TMP/victim"
 	zlogin z1 mkdir /adm
-	local before rc=0
+	local before
 	before=$(world)
-	# the zone swaps /adm for a symlink to the host while the request waits for the lock
-	exec 8>"$TMP/run/zbe.lock"
-	flock 8
-	beadm -z z1 mount mine "$TMP/zones/z1/root/adm" >"$TMP/adm.out" 2>&1 8>&- &
-	local pid=$!
-	sleep 2
-	zlogin z1 sh -c "rmdir /adm && ln -s $TMP/victim /adm" 8>&-
-	exec 8>&-
-	wait "$pid" || rc=$?
-	[ "$rc" -ne 0 ] || fail "the mount was accepted: $(cat "$TMP/adm.out")"
-	assert_contains "$(cat "$TMP/adm.out")" "has a symbolic link in it" "refusal"
-	rm "$TMP/adm.out"
+	swap_during /adm "$TMP/victim" beadm -z z1 mount mine "$TMP/zones/z1/root/adm"
+	assert_swap_refused "has a symbolic link in it"
 	assert_same "$before" "$(world)" "world after the refused mount"
-	assert_eq "$(mounted_at "$(zds z1 mine)")" "" "mine mounted at"
-	assert_eq "$(ls -A "$TMP/victim")" "" "host directory contents"
 	# a path that climbs out with .. is refused, a plain one works, and the zone sees it
 	run --separate-stderr beadm -z z1 mount mine "$TMP/zones/z1/root/x/../../../victim"
 	assert_status 1

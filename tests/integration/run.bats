@@ -49,18 +49,7 @@ mounts_below() {
 # the host path where the new BE (named by $1) is mounted.  bg_finish
 # creates /go and waits for beadm: its status in $status, stderr in $stderr.
 bg_start() { # be beadm-args...
-	local be=$1 i
-	shift
-	"$BEADM" "$@" </dev/null >"$TMP/bg.out" 2>"$TMP/bg.err" &
-	BG_PID=$!
-	MP=
-	for i in $(seq 200); do
-		MP=$(mounted_at "$(ds "$be")")
-		[ -n "$MP" ] && [ -e "$MP/ready" ] && return 0
-		kill -0 "$BG_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	fail "beadm run did not get to the command: $(cat "$TMP/bg.err")"
+	bg_launch no "$@"
 }
 
 bg_finish() {
@@ -180,12 +169,18 @@ $GBE1/var $TMP/root/var" "mounts of the pool"
 # Start beadm in a process group of its own with SIGINT not ignored (job
 # control on: a Ctrl-C at a terminal goes to such a group).
 bg_start_group() { # be beadm-args...
-	local be=$1 i
-	shift
-	set -m
+	bg_launch yes "$@"
+}
+
+# bg_launch GROUP be beadm-args...: bg_start, in a process group of its own
+# when GROUP is yes.
+bg_launch() {
+	local group=$1 be=$2 i
+	shift 2
+	[ "$group" = yes ] && set -m
 	"$BEADM" "$@" </dev/null >"$TMP/bg.out" 2>"$TMP/bg.err" &
 	BG_PID=$!
-	set +m
+	[ "$group" = yes ] && set +m
 	MP=
 	for i in $(seq 200); do
 		MP=$(mounted_at "$(ds "$be")")
