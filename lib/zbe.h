@@ -206,7 +206,7 @@ typedef struct zbe_zone_info {
 	char *uuid;
 	char *init;
 	char *dataset;   /* <zpds>, NULL when the zonepath is not on ZFS */
-	char *root_be;   /* running: the ZBE mounted as its root */
+	char *mounted_zbe; /* running or ready: the ZBE mounted as its root */
 	zbe_zone_state_t state;
 	bool autoboot;
 	bool be_ops_deny;

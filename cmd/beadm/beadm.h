@@ -10,9 +10,10 @@
 
 /* Set when beadm serves a request from inside a zone (the zone's broker). */
 typedef struct beadm_env {
-	const char *conf;      /* the host's zbe.conf, or NULL */
+	const char *conf;          /* the host's zbe.conf, or NULL */
 	const char *zone;
-	const char *zone_root; /* host path of the zone's root: zone paths live below it */
+	const char *zone_root_dir; /* host path of the zone's root: zone paths live below it */
+	bool may_mutate;           /* the caller is the zone's root: it may change things */
 } beadm_env_t;
 
 int beadm_main(int argc, char **argv, const beadm_env_t *env);
@@ -20,7 +21,7 @@ int beadm_main(int argc, char **argv, const beadm_env_t *env);
 typedef struct beadm_ctx {
 	zbe_handle_t *h;
 	const char *zone;  /* -z, or the zone a request comes from */
-	const char *zone_root; /* inside a zone: see beadm_env_t */
+	const char *zone_root_dir; /* inside a zone: see beadm_env_t */
 	bool verbose;      /* -v */
 	bool dry_run;      /* -n */
 } beadm_ctx_t;

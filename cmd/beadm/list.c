@@ -68,7 +68,7 @@ static const beadm_ctx_t *list_ctx;
 static const char *
 view(const char *mp)
 {
-	if (mp == NULL || list_ctx == NULL || list_ctx->zone_root == NULL)
+	if (mp == NULL || list_ctx == NULL || list_ctx->zone_root_dir == NULL)
 		return mp;
 	const char *v = beadm_zone_view(list_ctx, mp);
 	return v != NULL ? v : "(global zone)";

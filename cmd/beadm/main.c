@@ -3,45 +3,67 @@
  *   beadm [-v] [-n] [-z zone] subcommand [options] [arguments]
  */
 #include "beadm.h"
-#include "zbe_build.h"
+#include "cmdline.h"
 
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const struct {
+/* What a subcommand is, for the broker and the usage text. */
+enum {
+	CMD_MUTATES = 1 << 0, /* changes something: inside a zone, for its root only */
+	CMD_IN_ZONE = 1 << 1, /* there inside a zone (listed in a zone's usage) */
+	CMD_BROKER = 1 << 2,  /* served by a zone's broker (run is the zone's own beadm's) */
+};
+
+static const struct command {
 	const char *name;
 	beadm_cmd_fn *fn;
-	const char *usage;
+	unsigned flags;
+	const char *usage; /* NULL: an alias, not listed */
 } commands[] = {
-	{ "activate", beadm_activate, "activate beName" },
-	{ "create", beadm_create,
+	{ "activate", beadm_activate, CMD_MUTATES | CMD_IN_ZONE | CMD_BROKER, "activate beName" },
+	{ "create", beadm_create, CMD_MUTATES | CMD_IN_ZONE | CMD_BROKER,
 	    "create [-a] [-d description] [-e nonActiveBe | beName@snapshot] [-o property=value] ... beName\n"
 	    "\tbeadm create beName@snapshot" },
-	{ "destroy", beadm_destroy, "destroy [-fFs] beName | beName@snapshot" },
-	{ "list", beadm_list, "list [-a | [-d] [-s]] [-H | -j] [beName]" },
-	{ "mount", beadm_mount, "mount beName [mountpoint]" },
-	{ "unmount", beadm_unmount, "unmount [-f] beName | mountpoint" },
-	{ "umount", beadm_unmount, NULL },
-	{ "rename", beadm_rename, "rename beName newBeName" },
-	{ "rollback", beadm_rollback, "rollback beName snapshot | beName@snapshot" },
-	{ "run", beadm_run, "run [-a] [-e source] newBeName -- command [argument...]" },
+	{ "destroy", beadm_destroy, CMD_MUTATES | CMD_IN_ZONE | CMD_BROKER,
+	    "destroy [-fFs] beName | beName@snapshot" },
+	{ "list", beadm_list, CMD_IN_ZONE | CMD_BROKER, "list [-a | [-d] [-s]] [-H | -j] [beName]" },
+	{ "mount", beadm_mount, CMD_MUTATES | CMD_IN_ZONE | CMD_BROKER, "mount beName [mountpoint]" },
+	{ "unmount", beadm_unmount, CMD_MUTATES | CMD_IN_ZONE | CMD_BROKER, "unmount [-f] beName | mountpoint" },
+	{ "umount", beadm_unmount, CMD_MUTATES | CMD_IN_ZONE | CMD_BROKER, NULL },
+	{ "rename", beadm_rename, CMD_MUTATES | CMD_IN_ZONE | CMD_BROKER, "rename beName newBeName" },
+	{ "rollback", beadm_rollback, CMD_MUTATES | CMD_IN_ZONE | CMD_BROKER,
+	    "rollback beName snapshot | beName@snapshot" },
+	{ "run", beadm_run, CMD_MUTATES | CMD_IN_ZONE,
+	    "run [-a] [-e source] newBeName -- command [argument...]" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* Usage lines for sub (NULL: all); inside a zone, only what a zone has. */
+static void
+print_usage(FILE *f, const char *sub, bool in_zone)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		const struct command *c = &commands[i];
+		if (c->usage == NULL || (in_zone && !(c->flags & CMD_IN_ZONE)))
+			continue;
+		if (sub == NULL || strcmp(sub, c->name) == 0 ||
+		    (strcmp(sub, "umount") == 0 && strcmp(c->name, "unmount") == 0))
+			fprintf(f, "\tbeadm %s\n", c->usage);
+	}
+}
+
+static bool usage_in_zone; /* set while serving a zone's request */
 
 int
 beadm_usage(const char *sub)
 {
 	fprintf(stderr, "usage:\n");
-	for (size_t i = 0; i < NCOMMANDS; i++) {
-		if (commands[i].usage == NULL)
-			continue;
-		if (sub == NULL || strcmp(sub, commands[i].name) == 0 ||
-		    (strcmp(sub, "umount") == 0 && strcmp(commands[i].name, "unmount") == 0))
-			fprintf(stderr, "\tbeadm %s\n", commands[i].usage);
-	}
+	print_usage(stderr, sub, usage_in_zone);
 	if (sub == NULL)
-		fprintf(stderr, "global options: [-v] [-n] [-z zone]; beadm -V prints the version\n");
+		fprintf(stderr, usage_in_zone ? "beadm -V prints the version\n"
+		    : "global options: [-v] [-n] [-z zone]; beadm -V prints the version\n");
 	return EXIT_USAGE;
 }
 
@@ -107,9 +129,7 @@ help(void)
 {
 	printf("beadm - manage ZFS boot environments\n\n");
 	printf("usage: beadm [-v] [-n] [-z zone] subcommand [options] [arguments]\n\n");
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		if (commands[i].usage != NULL)
-			printf("\tbeadm %s\n", commands[i].usage);
+	print_usage(stdout, NULL, false);
 	printf("\n  -v  print each zfs/zpool command as it runs\n"
 	       "  -n  dry run: print the zfs/zpool commands and change nothing\n"
 	       "  -z  work on the boot environments of a zone (global zone only)\n"
@@ -124,14 +144,9 @@ beadm_main(int argc, char **argv, const beadm_env_t *env)
 	zbe_err_t err;
 	int opt, rc;
 
-	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		help();
-		return 0;
-	}
-	if (argc > 1 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)) {
-		printf("beadm (zbe) %s\n", ZBE_VERSION);
-		return 0;
-	}
+	usage_in_zone = env != NULL;
+	if ((rc = cmdline_help_version(argc, argv, "beadm", help)) >= 0)
+		return rc;
 	/* global flags stop at the subcommand */
 	while ((opt = getopt(argc, argv, "+vnz:")) != -1) {
 		switch (opt) {
@@ -151,16 +166,21 @@ beadm_main(int argc, char **argv, const beadm_env_t *env)
 	if (optind >= argc)
 		return beadm_usage_error(NULL, "missing subcommand");
 	const char *sub = argv[optind];
-	beadm_cmd_fn *fn = NULL;
+	const struct command *cmd = NULL;
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (strcmp(sub, commands[i].name) == 0)
-			fn = commands[i].fn;
-	if (fn == NULL) {
+			cmd = &commands[i];
+	if (cmd == NULL) {
 		fprintf(stderr, "beadm: %s: unknown subcommand\n", sub);
 		return beadm_usage(NULL);
 	}
 	if (env != NULL && c.zone != NULL)
 		return beadm_error("-z", "not available inside a zone");
+	if (env != NULL && !(cmd->flags & CMD_BROKER))
+		/* the in-zone beadm runs it itself, in the zone */
+		return beadm_error(sub, "not served by the broker; use the zone's own beadm");
+	if (env != NULL && (cmd->flags & CMD_MUTATES) && !env->may_mutate)
+		return beadm_error("permission denied", "only root in the zone may change boot environments");
 	if (c.zone != NULL && !zbe_zone_name_valid(c.zone))
 		return beadm_error(c.zone, "invalid zone name");
 	c.h = zbe_open(env != NULL ? env->conf : NULL, &err, errbuf, sizeof(errbuf));
@@ -173,7 +193,7 @@ beadm_main(int argc, char **argv, const beadm_env_t *env)
 	if (env != NULL) {
 		/* a request from inside a zone, through its broker */
 		c.zone = env->zone;
-		c.zone_root = env->zone_root;
+		c.zone_root_dir = env->zone_root_dir;
 		if (zbe_scope_zone(c.h, env->zone, ZBE_POLICY_ZONE) != ZBE_OK) {
 			rc = beadm_fail(&c);
 			zbe_close(c.h);
@@ -188,7 +208,7 @@ beadm_main(int argc, char **argv, const beadm_env_t *env)
 	argc -= optind;
 	argv += optind;
 	optind = 1;
-	rc = fn(&c, argc, argv);
+	rc = cmd->fn(&c, argc, argv);
 	zbe_close(c.h);
 	return rc;
 }

@@ -15,7 +15,7 @@ beadm_mount(beadm_ctx_t *c, int argc, char **argv)
 		return beadm_usage_error("mount", "expected beName [mountpoint]");
 	const char *mp = argc - optind == 2 ? argv[optind + 1] : NULL;
 	/* inside a zone the library takes the zone's own path (or makes one in its /tmp) */
-	if (c->zone_root != NULL && mp != NULL && !beadm_zone_path_ok(mp))
+	if (c->zone_root_dir != NULL && mp != NULL && !beadm_zone_path_ok(mp))
 		return 1;
 	if (zbe_mount(c->h, argv[optind], mp, &where) != ZBE_OK)
 		return beadm_fail(c);
@@ -39,7 +39,7 @@ beadm_unmount(beadm_ctx_t *c, int argc, char **argv)
 	if (argc - optind != 1)
 		return beadm_usage_error("unmount", "expected beName or mountpoint");
 	const char *what = argv[optind];
-	if (c->zone_root != NULL && what[0] == '/' && !beadm_zone_path_ok(what))
+	if (c->zone_root_dir != NULL && what[0] == '/' && !beadm_zone_path_ok(what))
 		return 1;
 	return zbe_unmount(c->h, what, force) == ZBE_OK ? 0 : beadm_fail(c);
 }

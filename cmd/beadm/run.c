@@ -146,9 +146,6 @@ beadm_run(beadm_ctx_t *c, int argc, char **argv)
 		return beadm_usage_error("run", "expected newBeName -- command [argument...]");
 	if (c->dry_run)
 		return beadm_usage_error("run", "-n is not available for run");
-	if (c->zone_root != NULL)
-		/* the in-zone beadm runs the command itself, in the zone */
-		return beadm_error("run", "not served by the broker; use the zone's own beadm");
 	o.name = argv[optind];
 	char **cmd = argv + optind + 2;
 	bool activate = o.activate;

@@ -19,55 +19,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-static int
-write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int
-read_all(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = read(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static void
-put_u32(unsigned char *p, uint32_t v)
-{
-	p[0] = v & 0xff;
-	p[1] = (v >> 8) & 0xff;
-	p[2] = (v >> 16) & 0xff;
-	p[3] = (v >> 24) & 0xff;
-}
-
-static uint32_t
-get_u32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* destroy asks first on a terminal, as in the global zone */
 static int
 confirm_destroy(int argc, char **argv)
@@ -125,11 +76,11 @@ request(int argc, char **argv, char **capture)
 	if ((req = malloc(len)) == NULL)
 		return 1;
 	memcpy(req, ZBE_PROTO_MAGIC, 4);
-	put_u32(req + 4, (uint32_t)argc);
+	zbe_proto_put_u32(req + 4, (uint32_t)argc);
 	off = 8;
 	for (int i = 0; i < argc; i++) {
 		size_t l = strlen(argv[i]);
-		put_u32(req + off, (uint32_t)l);
+		zbe_proto_put_u32(req + off, (uint32_t)l);
 		memcpy(req + off + 4, argv[i], l);
 		off += 4 + l;
 	}
@@ -143,7 +94,7 @@ request(int argc, char **argv, char **capture)
 			close(fd);
 		return 1;
 	}
-	if (write_all(fd, req, len) != 0) {
+	if (zbe_proto_write(fd, req, len) != 0) {
 		fprintf(stderr, "beadm: broker: %s\n", strerror(errno));
 		free(req);
 		close(fd);
@@ -151,23 +102,23 @@ request(int argc, char **argv, char **capture)
 	}
 	free(req);
 	for (;;) {
-		if (read_all(fd, hdr, 5) != 0) {
+		if (zbe_proto_read(fd, hdr, 5) != 0) {
 			fprintf(stderr, "beadm: broker closed the connection\n");
 			break;
 		}
-		uint32_t l = get_u32(hdr + 1);
+		uint32_t l = zbe_proto_u32(hdr + 1);
 		if (l > 16 * 1024 * 1024) {
 			fprintf(stderr, "beadm: broker: oversized reply\n");
 			break;
 		}
 		char *buf = malloc(l + 1);
-		if (buf == NULL || read_all(fd, buf, l) != 0) {
+		if (buf == NULL || zbe_proto_read(fd, buf, l) != 0) {
 			free(buf);
 			fprintf(stderr, "beadm: broker closed the connection\n");
 			break;
 		}
 		if (hdr[0] == 'x' && l == 4) {
-			status = (int)get_u32((unsigned char *)buf);
+			status = (int)zbe_proto_u32((unsigned char *)buf);
 			free(buf);
 			break;
 		}
@@ -180,7 +131,7 @@ request(int argc, char **argv, char **capture)
 				*capture = n;
 			}
 		} else {
-			(void)write_all(hdr[0] == '2' ? 2 : 1, buf, l);
+			(void)zbe_proto_write(hdr[0] == '2' ? 2 : 1, buf, l);
 		}
 		free(buf);
 	}

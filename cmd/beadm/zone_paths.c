@@ -3,7 +3,7 @@
  * the host.  Here they are only checked for their form (absolute, no "."
  * or ".." component, no control character) to give a clear message early;
  * the library resolves them inside the zone root without following any
- * symlink, at the moment it mounts (lib/mount_confined.c).
+ * symlink, at the moment it mounts (lib/be/mount_confined.c).
  */
 #include "beadm.h"
 
@@ -45,10 +45,10 @@ beadm_zone_view(const beadm_ctx_t *c, const char *path)
 {
 	size_t rl;
 
-	if (c->zone_root == NULL || path == NULL)
+	if (c->zone_root_dir == NULL || path == NULL)
 		return path;
-	rl = strlen(c->zone_root);
-	if (strncmp(path, c->zone_root, rl) != 0)
+	rl = strlen(c->zone_root_dir);
+	if (strncmp(path, c->zone_root_dir, rl) != 0)
 		return NULL;
 	return path[rl] == '\0' ? "/" : path + rl;
 }

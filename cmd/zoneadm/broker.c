@@ -7,8 +7,9 @@
  * Each connection is served by a forked child, so a hostile request can
  * at worst end that child: the request is size-limited and parsed
  * strictly, reading it times out, and at most MAX_CLIENTS are served at
- * once.  Only uid 0 of the zone may change anything; anyone may list.
- * The request then runs through beadm's own code with the zone policy.
+ * once.  The request runs through beadm's own code with the zone policy;
+ * beadm's command table decides what the caller may do (only uid 0 of
+ * the zone may change anything; anyone may list).
  */
 #include "zoneadm.h"
 #include "beadm.h"
@@ -40,23 +41,6 @@ on_term(int sig)
 	stopping = 1;
 }
 
-static int
-read_all(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = read(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static void
 send_frame(int fd, char type, const void *data, uint32_t len)
 {
@@ -86,12 +70,6 @@ reply_error(int fd, int status, const char *msg)
 	send_frame(fd, 'x', st, 4);
 }
 
-static uint32_t
-u32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* The request's arguments (argv[0] = "beadm"), or NULL after replying. */
 static char **
 read_request(int fd, int *argc_out)
@@ -99,11 +77,11 @@ read_request(int fd, int *argc_out)
 	unsigned char hdr[8], lenb[4];
 	size_t total = 8;
 
-	if (read_all(fd, hdr, 8) != 0 || memcmp(hdr, ZBE_PROTO_MAGIC, 4) != 0) {
+	if (zbe_proto_read(fd, hdr, 8) != 0 || memcmp(hdr, ZBE_PROTO_MAGIC, 4) != 0) {
 		reply_error(fd, 2, "malformed request");
 		return NULL;
 	}
-	uint32_t argc = u32(hdr + 4);
+	uint32_t argc = zbe_proto_u32(hdr + 4);
 	if (argc > ZBE_PROTO_MAX_ARGS) {
 		reply_error(fd, 2, "too many arguments");
 		return NULL;
@@ -113,18 +91,18 @@ read_request(int fd, int *argc_out)
 		return NULL;
 	argv[0] = "beadm";
 	for (uint32_t i = 0; i < argc; i++) {
-		if (read_all(fd, lenb, 4) != 0) {
+		if (zbe_proto_read(fd, lenb, 4) != 0) {
 			reply_error(fd, 2, "malformed request");
 			return NULL;
 		}
-		uint32_t l = u32(lenb);
+		uint32_t l = zbe_proto_u32(lenb);
 		total += 4 + l;
 		if (l > ZBE_PROTO_MAX_ARG || total > ZBE_PROTO_MAX_REQUEST) {
 			reply_error(fd, 2, "request too large");
 			return NULL;
 		}
 		char *a = malloc(l + 1);
-		if (a == NULL || read_all(fd, a, l) != 0) {
+		if (a == NULL || zbe_proto_read(fd, a, l) != 0) {
 			reply_error(fd, 2, "malformed request");
 			return NULL;
 		}
@@ -137,19 +115,6 @@ read_request(int fd, int *argc_out)
 	}
 	*argc_out = (int)argc + 1;
 	return argv;
-}
-
-/* The subcommand: the first argument after the global flags. */
-static const char *
-subcommand(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++) {
-		if (argv[i][0] != '-')
-			return argv[i];
-		if (strcmp(argv[i], "-z") == 0)
-			i++;
-	}
-	return NULL;
 }
 
 static void
@@ -179,12 +144,9 @@ serve(int fd, const beadm_env_t *env)
 	char **argv = read_request(fd, &argc);
 	if (argv == NULL)
 		return;
-	const char *sub = subcommand(argc, argv);
-	bool read_only = sub != NULL && strcmp(sub, "list") == 0;
-	if (cred.uid != 0 && !read_only) {
-		reply_error(fd, 1, "permission denied: only root in the zone may change boot environments");
-		return;
-	}
+	/* what the caller may do is beadm's to decide, from its command table */
+	beadm_env_t req = *env;
+	req.may_mutate = cred.uid == 0;
 	/* beadm's output goes to the caller, stdout and stderr apart */
 	int out = memfd_create("beadm-out", MFD_CLOEXEC), err = memfd_create("beadm-err", MFD_CLOEXEC);
 	if (out < 0 || err < 0) {
@@ -195,7 +157,7 @@ serve(int fd, const beadm_env_t *env)
 	fflush(stderr);
 	dup2(out, 1);
 	dup2(err, 2);
-	int status = beadm_main(argc, argv, env);
+	int status = beadm_main(argc, argv, &req);
 	fflush(stdout);
 	fflush(stderr);
 	send_fd_contents(fd, out, '1');
@@ -230,7 +192,7 @@ zoneadm_broker(const char *zone)
 	if (root == NULL || asprintf(&sockdir, "%s/zones/%s/sock", zbe_conf_get(h, "run_dir"), zone) < 0)
 		return 1;
 	const char *conf = getenv("ZBE_CONF");
-	beadm_env_t env = { .conf = conf, .zone = zone, .zone_root = root };
+	beadm_env_t env = { .conf = conf, .zone = zone, .zone_root_dir = root };
 	zbe_close(h);
 
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/beadm.sock", sockdir);

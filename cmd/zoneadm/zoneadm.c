@@ -6,7 +6,7 @@
  * zoneadm boot-autoboot | halt-all      (for the host's startup/shutdown unit)
  */
 #include "zoneadm.h"
-#include "zbe_build.h"
+#include "cmdline.h"
 
 #include <json-c/json.h>
 #include <limits.h>
@@ -14,17 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static int
-usage(void)
-{
-	fprintf(stderr, "usage:\n"
-	    "\tzoneadm list [-c] [-v] [-p | -j]\n"
-	    "\tzoneadm -z zone install [-s directory | tarball]\n"
-	    "\tzoneadm -z zone boot | ready | halt | reboot\n"
-	    "\tzoneadm -z zone uninstall [-F]\n"
-	    "\tzoneadm boot-autoboot | halt-all\n");
-	return 2;
-}
+static int usage(void);
 
 static int
 fail(zbe_handle_t *h)
@@ -89,7 +79,7 @@ list(zbe_handle_t *h, int argc, char **argv)
 			json_object_object_add(o, "brand", json_object_new_string("lxc"));
 			json_object_object_add(o, "ip-type", json_object_new_string("excl"));
 			json_object_object_add(o, "dataset", z->dataset ? json_object_new_string(z->dataset) : NULL);
-			json_object_object_add(o, "root", z->root_be ? json_object_new_string(z->root_be) : NULL);
+			json_object_object_add(o, "root", z->mounted_zbe ? json_object_new_string(z->mounted_zbe) : NULL);
 			json_object_array_add(arr, o);
 		} else if (parsable) {
 			printf("%s:%s:%s:%s:%s:lxc:excl\n", id, z->name, zbe_zone_state_name(z->state), z->zonepath,
@@ -154,71 +144,147 @@ halt_all(zbe_handle_t *h)
 }
 
 static int
-zone_cmd(zbe_handle_t *h, const char *zone, const char *sub, int argc, char **argv)
+install(zbe_handle_t *h, const char *zone, int argc, char **argv)
 {
+	const char *src = NULL;
 	int opt;
 
-	if (strcmp(sub, "install") == 0) {
-		const char *src = NULL;
-		while ((opt = getopt(argc, argv, "s:")) != -1) {
-			if (opt != 's')
-				return usage();
-			src = optarg;
-		}
-		if (optind != argc)
+	while ((opt = getopt(argc, argv, "s:")) != -1) {
+		if (opt != 's')
 			return usage();
-		return zbe_zone_install(h, zone, src) == ZBE_OK ? 0 : fail(h);
+		src = optarg;
 	}
-	if (strcmp(sub, "uninstall") == 0) {
-		bool force = false;
-		while ((opt = getopt(argc, argv, "F")) != -1) {
-			if (opt != 'F')
-				return usage();
-			force = true;
-		}
-		if (optind != argc)
-			return usage();
-		char what[128];
-		snprintf(what, sizeof(what), "uninstall zone %s", zone);
-		if (!force && isatty(0) && !confirm(what)) {
-			fprintf(stderr, "zoneadm: %s: uninstall canceled\n", zone);
-			return 1;
-		}
-		return zbe_zone_uninstall(h, zone) == ZBE_OK ? 0 : fail(h);
-	}
-	if (argc != 1)
+	if (optind != argc)
 		return usage();
-	if (strcmp(sub, "boot") == 0)
-		return zbe_zone_boot(h, zone) == ZBE_OK ? 0 : fail(h);
-	if (strcmp(sub, "ready") == 0)
-		return zbe_zone_ready(h, zone) == ZBE_OK ? 0 : fail(h);
-	if (strcmp(sub, "halt") == 0)
-		return zbe_zone_halt(h, zone) == ZBE_OK ? 0 : fail(h);
-	if (strcmp(sub, "reboot") == 0) {
-		if (zbe_zone_halt(h, zone) != ZBE_OK)
-			return fail(h);
-		return zbe_zone_boot(h, zone) == ZBE_OK ? 0 : fail(h);
+	return zbe_zone_install(h, zone, src) == ZBE_OK ? 0 : fail(h);
+}
+
+static int
+uninstall(zbe_handle_t *h, const char *zone, int argc, char **argv)
+{
+	bool force = false;
+	char what[128];
+	int opt;
+
+	while ((opt = getopt(argc, argv, "F")) != -1) {
+		if (opt != 'F')
+			return usage();
+		force = true;
 	}
-	fprintf(stderr, "zoneadm: %s: unknown subcommand\n", sub);
-	return usage();
+	if (optind != argc)
+		return usage();
+	snprintf(what, sizeof(what), "uninstall zone %s", zone);
+	if (!force && isatty(0) && !confirm(what)) {
+		fprintf(stderr, "zoneadm: %s: uninstall canceled\n", zone);
+		return 1;
+	}
+	return zbe_zone_uninstall(h, zone) == ZBE_OK ? 0 : fail(h);
+}
+
+/* zoneadm -z zone reboot: halt, then boot (selecting the root afresh). */
+static zbe_err_t
+reboot(zbe_handle_t *h, const char *zone)
+{
+	zbe_err_t err = zbe_zone_halt(h, zone);
+
+	return err != ZBE_OK ? err : zbe_zone_boot(h, zone);
+}
+
+/* Run by lxc before each start of a zone: "prestart <zone> lxc pre-start". */
+static int
+prestart(zbe_handle_t *h, const char *zone, int argc, char **argv)
+{
+	(void)zone;
+	return argc < 2 ? usage() : zbe_zone_prestart(h, argv[1]) == ZBE_OK ? 0 : fail(h);
+}
+
+static int
+boot_autoboot_cmd(zbe_handle_t *h, const char *zone, int argc, char **argv)
+{
+	(void)zone;
+	(void)argv;
+	return argc != 1 ? usage() : boot_autoboot(h);
+}
+
+static int
+halt_all_cmd(zbe_handle_t *h, const char *zone, int argc, char **argv)
+{
+	(void)zone;
+	(void)argv;
+	return argc != 1 ? usage() : halt_all(h);
+}
+
+static int
+list_cmd(zbe_handle_t *h, const char *zone, int argc, char **argv)
+{
+	(void)zone;
+	return list(h, argc, argv);
+}
+
+/* zoneadm broker ZONE: started by boot, without a handle of its own here. */
+static int
+broker(zbe_handle_t *h, const char *zone, int argc, char **argv)
+{
+	(void)h;
+	(void)zone;
+	return argc != 2 ? usage() : zoneadm_broker(argv[1]);
+}
+
+enum {
+	CMD_ZONE = 1 << 0,      /* needs -z zone */
+	CMD_NO_HANDLE = 1 << 1, /* opens no handle (the broker opens its own) */
+};
+
+static const struct command {
+	const char *name;
+	/* one of: a subcommand with arguments, or an operation on the zone alone */
+	int (*fn)(zbe_handle_t *h, const char *zone, int argc, char **argv);
+	zbe_err_t (*zone_op)(zbe_handle_t *h, const char *zone);
+	unsigned flags;
+	const char *usage; /* NULL: listed with the one before, or for zbe's own use */
+} commands[] = {
+	{ "list", list_cmd, NULL, 0, "list [-c] [-v] [-p | -j]" },
+	{ "install", install, NULL, CMD_ZONE, "install [-s directory | tarball]" },
+	{ "boot", NULL, zbe_zone_boot, CMD_ZONE, "boot | ready | halt | reboot" },
+	{ "ready", NULL, zbe_zone_ready, CMD_ZONE, NULL },
+	{ "halt", NULL, zbe_zone_halt, CMD_ZONE, NULL },
+	{ "reboot", NULL, reboot, CMD_ZONE, NULL },
+	{ "uninstall", uninstall, NULL, CMD_ZONE, "uninstall [-F]" },
+	{ "boot-autoboot", boot_autoboot_cmd, NULL, 0, "boot-autoboot | halt-all" },
+	{ "halt-all", halt_all_cmd, NULL, 0, NULL },
+	{ "prestart", prestart, NULL, 0, NULL },
+	{ "broker", broker, NULL, CMD_NO_HANDLE, NULL },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static int
+usage(void)
+{
+	fprintf(stderr, "usage:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (commands[i].usage != NULL)
+			fprintf(stderr, "\tzoneadm %s%s\n", commands[i].flags & CMD_ZONE ? "-z zone " : "",
+			    commands[i].usage);
+	return 2;
+}
+
+static void
+help(void)
+{
+	usage();
 }
 
 int
 main(int argc, char **argv)
 {
+	const struct command *cmd = NULL;
 	const char *zone = NULL;
 	char errbuf[1024];
 	zbe_err_t err;
 	int opt, rc;
 
-	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		usage();
-		return 0;
-	}
-	if (argc > 1 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)) {
-		printf("zoneadm (zbe) %s\n", ZBE_VERSION);
-		return 0;
-	}
+	if ((rc = cmdline_help_version(argc, argv, "zoneadm", help)) >= 0)
+		return rc;
 	while ((opt = getopt(argc, argv, "+z:")) != -1) {
 		if (opt != 'z')
 			return usage();
@@ -234,27 +300,30 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	optind = 1;
-	if (strcmp(sub, "broker") == 0 && zone == NULL && argc == 2)
-		return zoneadm_broker(argv[1]);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(sub, commands[i].name) == 0)
+			cmd = &commands[i];
+	if (cmd == NULL && zone != NULL) {
+		fprintf(stderr, "zoneadm: %s: unknown subcommand\n", sub);
+		return usage();
+	}
+	if (cmd == NULL || (zone != NULL) != ((cmd->flags & CMD_ZONE) != 0))
+		return usage();
+	if (cmd->flags & CMD_NO_HANDLE)
+		return cmd->fn(NULL, zone, argc, argv);
+	/* usage errors before the configuration is read */
+	if (cmd->zone_op != NULL && argc != 1)
+		return usage();
 	zbe_handle_t *h = zbe_open(NULL, &err, errbuf, sizeof(errbuf));
 	if (h == NULL) {
 		fprintf(stderr, "zoneadm: %s\n", errbuf);
 		return 1;
 	}
 	zoneadm_setup(h);
-	if (strcmp(sub, "list") == 0)
-		rc = zone != NULL ? usage() : list(h, argc, argv);
-	else if (strcmp(sub, "boot-autoboot") == 0)
-		rc = zone != NULL || argc != 1 ? usage() : boot_autoboot(h);
-	else if (strcmp(sub, "prestart") == 0)
-		/* run by lxc before each start of a zone: "prestart <zone> lxc pre-start" */
-		rc = zone != NULL || argc < 2 ? usage() : (zbe_zone_prestart(h, argv[1]) == ZBE_OK ? 0 : fail(h));
-	else if (strcmp(sub, "halt-all") == 0)
-		rc = zone != NULL || argc != 1 ? usage() : halt_all(h);
-	else if (zone == NULL)
-		rc = usage();
+	if (cmd->zone_op != NULL)
+		rc = cmd->zone_op(h, zone) == ZBE_OK ? 0 : fail(h);
 	else
-		rc = zone_cmd(h, zone, sub, argc, argv);
+		rc = cmd->fn(h, zone, argc, argv);
 	zbe_close(h);
 	return rc;
 }

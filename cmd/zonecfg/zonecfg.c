@@ -5,7 +5,7 @@
  * zonecfg -z zone delete [-F]
  */
 #include "zbe.h"
-#include "zbe_build.h"
+#include "cmdline.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -13,17 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static int
-usage(void)
-{
-	fprintf(stderr, "usage:\n"
-	    "\tzonecfg -z zone create -p zonepath=/path [-p key=value]...\n"
-	    "\tzonecfg -z zone set key=value...\n"
-	    "\tzonecfg -z zone info [-j]\n"
-	    "\tzonecfg -z zone delete [-F]\n"
-	    "keys: zonepath, autoboot (true|false), be-ops (allow|deny), init\n");
-	return 2;
-}
+static int usage(void);
 
 static int
 fail(zbe_handle_t *h)
@@ -71,22 +61,117 @@ info(zbe_handle_t *h, const char *zone, bool json)
 	return rc;
 }
 
+static int
+create(zbe_handle_t *h, const char *zone, int argc, char **argv)
+{
+	const char **kv = calloc((size_t)argc + 1, sizeof(*kv));
+	size_t n = 0;
+	int opt, rc = 0;
+
+	if (kv == NULL) {
+		fprintf(stderr, "zonecfg: out of memory\n");
+		return 1;
+	}
+	while (rc == 0 && (opt = getopt(argc, argv, "p:")) != -1) {
+		if (opt != 'p')
+			rc = usage();
+		else
+			kv[n++] = optarg;
+	}
+	if (rc == 0 && optind != argc)
+		rc = usage();
+	if (rc == 0)
+		rc = zbe_zone_configure(h, zone, kv, true) == ZBE_OK ? 0 : fail(h);
+	free(kv);
+	return rc;
+}
+
+static int
+set(zbe_handle_t *h, const char *zone, int argc, char **argv)
+{
+	if (argc < 2)
+		return usage();
+	return zbe_zone_configure(h, zone, (const char *const *)argv + 1, false) == ZBE_OK ? 0 : fail(h);
+}
+
+static int
+info_cmd(zbe_handle_t *h, const char *zone, int argc, char **argv)
+{
+	bool json = false;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "j")) != -1) {
+		if (opt != 'j')
+			return usage();
+		json = true;
+	}
+	return optind != argc ? usage() : info(h, zone, json);
+}
+
+static int
+delete(zbe_handle_t *h, const char *zone, int argc, char **argv)
+{
+	bool force = false;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "F")) != -1) {
+		if (opt != 'F')
+			return usage();
+		force = true;
+	}
+	if (optind != argc)
+		return usage();
+	if (!force && isatty(0)) {
+		char answer[16] = "";
+		printf("Are you sure you want to delete zone %s (y/[n])? ", zone);
+		fflush(stdout);
+		if (fgets(answer, sizeof(answer), stdin) == NULL || (answer[0] != 'y' && answer[0] != 'Y')) {
+			fprintf(stderr, "zonecfg: %s: delete canceled\n", zone);
+			return 1;
+		}
+	}
+	return zbe_zone_unconfigure(h, zone) == ZBE_OK ? 0 : fail(h);
+}
+
+static const struct command {
+	const char *name;
+	int (*fn)(zbe_handle_t *h, const char *zone, int argc, char **argv);
+	const char *usage;
+} commands[] = {
+	{ "create", create, "create -p zonepath=/path [-p key=value]..." },
+	{ "set", set, "set key=value..." },
+	{ "info", info_cmd, "info [-j]" },
+	{ "delete", delete, "delete [-F]" },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static int
+usage(void)
+{
+	fprintf(stderr, "usage:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(stderr, "\tzonecfg -z zone %s\n", commands[i].usage);
+	fprintf(stderr, "keys: zonepath, autoboot (true|false), be-ops (allow|deny), init\n");
+	return 2;
+}
+
+static void
+help(void)
+{
+	usage();
+}
+
 int
 main(int argc, char **argv)
 {
+	const struct command *cmd = NULL;
 	const char *zone = NULL;
 	char errbuf[1024];
 	zbe_err_t err;
 	int opt, rc;
 
-	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		usage();
-		return 0;
-	}
-	if (argc > 1 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)) {
-		printf("zonecfg (zbe) %s\n", ZBE_VERSION);
-		return 0;
-	}
+	if ((rc = cmdline_help_version(argc, argv, "zonecfg", help)) >= 0)
+		return rc;
 	while ((opt = getopt(argc, argv, "+z:")) != -1) {
 		if (opt != 'z')
 			return usage();
@@ -102,68 +187,19 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	optind = 1;
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(sub, commands[i].name) == 0)
+			cmd = &commands[i];
+	if (cmd == NULL) {
+		fprintf(stderr, "zonecfg: %s: unknown subcommand\n", sub);
+		return usage();
+	}
 	zbe_handle_t *h = zbe_open(NULL, &err, errbuf, sizeof(errbuf));
 	if (h == NULL) {
 		fprintf(stderr, "zonecfg: %s\n", errbuf);
 		return 1;
 	}
-	if (strcmp(sub, "create") == 0) {
-		const char **kv = calloc((size_t)argc + 1, sizeof(*kv));
-		size_t n = 0;
-		rc = 0;
-		while (kv != NULL && (opt = getopt(argc, argv, "p:")) != -1) {
-			if (opt != 'p') {
-				rc = usage();
-				break;
-			}
-			kv[n++] = optarg;
-		}
-		if (kv == NULL)
-			rc = 1;
-		else if (rc == 0 && optind != argc)
-			rc = usage();
-		else if (rc == 0)
-			rc = zbe_zone_configure(h, zone, kv, true) == ZBE_OK ? 0 : fail(h);
-		free(kv);
-	} else if (strcmp(sub, "set") == 0) {
-		rc = argc < 2 ? usage()
-		    : zbe_zone_configure(h, zone, (const char *const *)argv + 1, false) == ZBE_OK ? 0 : fail(h);
-	} else if (strcmp(sub, "info") == 0) {
-		bool json = false;
-		rc = 0;
-		while ((opt = getopt(argc, argv, "j")) != -1) {
-			if (opt != 'j')
-				rc = 2;
-			json = true;
-		}
-		rc = rc || optind != argc ? usage() : info(h, zone, json);
-	} else if (strcmp(sub, "delete") == 0) {
-		bool force = false;
-		rc = 0;
-		while ((opt = getopt(argc, argv, "F")) != -1) {
-			if (opt != 'F')
-				rc = 2;
-			force = true;
-		}
-		if (rc || optind != argc) {
-			rc = usage();
-		} else {
-			if (!force && isatty(0)) {
-				char answer[16] = "";
-				printf("Are you sure you want to delete zone %s (y/[n])? ", zone);
-				fflush(stdout);
-				if (fgets(answer, sizeof(answer), stdin) == NULL || (answer[0] != 'y' && answer[0] != 'Y')) {
-					zbe_close(h);
-					fprintf(stderr, "zonecfg: %s: delete canceled\n", zone);
-					return 1;
-				}
-			}
-			rc = zbe_zone_unconfigure(h, zone) == ZBE_OK ? 0 : fail(h);
-		}
-	} else {
-		fprintf(stderr, "zonecfg: %s: unknown subcommand\n", sub);
-		rc = usage();
-	}
+	rc = cmd->fn(h, zone, argc, argv);
 	zbe_close(h);
 	return rc;
 }

@@ -78,13 +78,13 @@ packages_of() { # script
 	[ -z "$bad" ] || fail "README.md names missing paths:$bad"
 }
 
-@test "README.md documents exactly the zbe.conf keys of lib/config.c" {
+@test "README.md documents exactly the zbe.conf keys of lib/base/config.c" {
 	local lib doc
-	lib=$(grep -o 'K("[a-z_]*"' "$SRC/lib/config.c" | sed 's/K("//; s/"//' | sort)
+	lib=$(grep -o 'K("[a-z_]*"' "$SRC/lib/base/config.c" | sed 's/K("//; s/"//' | sort)
 	doc=$(sed -n '/^## Configuration/,/^## /p' "$SRC/README.md" | grep -o '^| `[a-z_]*`' |
 	    sed 's/^| `//; s/`//' | sort)
-	[ -n "$lib" ] || fail "no keys found in lib/config.c"
+	[ -n "$lib" ] || fail "no keys found in lib/base/config.c"
 	if [ "$lib" != "$doc" ]; then
-		fail "keys differ (< lib/config.c, > README.md):" "$(diff <(printf '%s\n' "$lib") <(printf '%s\n' "$doc"))"
+		fail "keys differ (< lib/base/config.c, > README.md):" "$(diff <(printf '%s\n' "$lib") <(printf '%s\n' "$doc"))"
 	fi
 }

@@ -1,0 +1,105 @@
+/*
+ * Layer 4, BE operations: create, activate, destroy, mount, rename,
+ * rollback and list of the BEs of a scope, host BE operations carrying
+ * the zones' BEs along, and the pieces they share (the operation frame,
+ * promotion, destroy-and-promote, mounting a BE's tree).  Calls base,
+ * zfs, runtime and state.
+ *
+ * Within the layer, files call down this list and never up it:
+ *   op, promote, mount_tree -> mount_confined -> mount -> destroy_promote
+ *   -> carry, activate, destroy, create, snapshot, rename, rollback, list
+ */
+#ifndef ZBE_BE_H
+#define ZBE_BE_H
+
+#include "state.h"
+
+/* ---- the frame of an operation (op.c) ---- */
+
+enum {
+	ZBE_OP_BOOTFS = 1 << 0, /* the state includes the pool's bootfs */
+	ZBE_OP_ZONES = 1 << 1,  /* host scope: the zones' BE containers are read too */
+};
+
+typedef struct zbe_op {
+	zbe_handle_t *h;
+	zbe_state_t st;
+	zbe_zone_containers_t zones; /* with ZBE_OP_ZONES in the host scope */
+	const zbe_ds_t *be;          /* the BE named to zbe_op_begin */
+	zbe_undo_t undo;             /* what zbe_op_end undoes on failure */
+	bool locked, have_state;
+} zbe_op_t;
+
+/*
+ * Begin a mutating operation: check be's name (when not NULL) and that
+ * this scope may change anything, take the lock, read the state once,
+ * then find be and check that this scope may <verb> it (verb NULL: no
+ * check).  zbe_op_end must follow, also on failure.
+ */
+zbe_err_t zbe_op_begin(zbe_handle_t *h, zbe_op_t *op, unsigned flags, const char *be,
+    const char *verb);
+/* The same for an operation on be@snap: both names are checked first. */
+zbe_err_t zbe_op_begin_snap(zbe_handle_t *h, zbe_op_t *op, const char *be, const char *snap,
+    const char *verb);
+/* End it: on err, run the undo log (keeping err); then unlock and free.
+ * Returns err. */
+zbe_err_t zbe_op_end(zbe_op_t *op, zbe_err_t err);
+
+/* ---- promotion (promote.c) ---- */
+
+/* Promote every dataset of the BE rooted at be_ds until none has an origin. */
+zbe_err_t zbe_promote_fully(zbe_handle_t *h, const char *be_ds, zbe_undo_t *undo);
+
+/* ---- mounting a BE's datasets (mount_tree.c) ---- */
+
+/* The name of a directory beadm makes for a mount without a mountpoint, in /tmp. */
+#define ZBE_MNT_DIR_PREFIX "zbe-mnt."
+#define ZBE_MNT_TMP_PREFIX "/tmp/" ZBE_MNT_DIR_PREFIX
+
+/* Mount the BE's datasets with its root at path (nothing more). */
+zbe_err_t zbe_mount_tree(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, const char *path);
+/* Unmount root_ds and what is mounted below it, deepest first. */
+zbe_err_t zbe_unmount_tree(zbe_handle_t *h, const char *root_ds, bool force);
+
+/* ---- mounts a zone asks for (mount_confined.c) ---- */
+
+/* Paths as the zone sees them, never leaving h->confine_root.
+ * zpath NULL: a new directory in its /tmp. */
+zbe_err_t zbe_mount_confined(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be,
+    const char *zpath, char **out);
+zbe_err_t zbe_unmount_confined(zbe_handle_t *h, const zbe_ds_t *be, bool force);
+/* The dataset mounted right at zpath in the zone, or *out NULL. */
+zbe_err_t zbe_confined_dataset_at(zbe_handle_t *h, const char *zpath, char **out);
+
+/* ---- beadm mount / unmount (mount.c) ---- */
+
+zbe_err_t zbe_mount_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be,
+    const char *mountpoint, char **out);
+/* Unmount a BE; when it is mounted in a zone's tree (a zone's request, or the
+ * administrator's beadm -z below <zonepath>/root/), without trusting its paths. */
+zbe_err_t zbe_unmount_be(zbe_handle_t *h, const zbe_ds_t *be, bool force);
+
+/* ---- destroy-and-promote (destroy_promote.c) ---- */
+
+/* Destroy be, promoting clones of its snapshots that live elsewhere first.
+ * Lock held, the operation's own checks done. */
+zbe_err_t zbe_destroy_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, int flags);
+/* Has anything but the datasets under except_under and except_too been
+ * cloned from snapname (or the same snapshot of a child)? */
+bool zbe_snapshot_has_clones(const zbe_state_t *st, const char *snapname, const char *except_under,
+    const char *except_too);
+
+/* ---- host BE operations carry the zones along (carry.c) ---- */
+
+/* Give each zone a new ZBE for the new host BE, cloned from its ZBE of src_uuid. */
+zbe_err_t zbe_zones_carry(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers_t *z,
+    const char *src_uuid, const char *new_uuid, const char *snap, zbe_undo_t *undo);
+
+/* ---- activation (activate.c) ---- */
+
+/* Set bootfs (host) or the active flags (zone), then promote the BE (and,
+ * host scope, each zone's active ZBE of it) until none has an origin. */
+zbe_err_t zbe_activate_locked(zbe_handle_t *h, const zbe_state_t *st,
+    const zbe_zone_containers_t *zones, const char *be_ds, const char *uuid, zbe_undo_t *undo);
+
+#endif

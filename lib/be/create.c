@@ -1,0 +1,303 @@
+/*
+ * beadm create: snapshot the source BE (unless a snapshot is given), clone
+ * each of its datasets with every property given at clone time, so that a
+ * reader never sees a BE without its uuid (or zone tags).  Any failure
+ * undoes all that was done: no stray snapshot or clone.
+ */
+#include "be.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const not_copied[] = { ZBE_PROPS_NOT_COPIED, NULL };
+
+static bool
+in_list(const char *const *list, const char *s)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(*list, s) == 0)
+			return true;
+	return false;
+}
+
+/* "property=value" given with -o: a plain property name, a printable value. */
+static zbe_err_t
+check_prop(zbe_handle_t *h, const char *pv)
+{
+	const char *eq = strchr(pv, '=');
+
+	if (eq == NULL || eq == pv)
+		return zbe_fail(h, ZBE_EINVAL, pv, "expected property=value");
+	for (const char *p = pv; p < eq; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr("_.:-", *p)))
+			return zbe_fail(h, ZBE_EINVAL, pv, "invalid property name");
+	for (const char *p = eq + 1; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return zbe_fail(h, ZBE_EINVAL, pv, "control character in value");
+	char *name = strndup(pv, (size_t)(eq - pv));
+	bool managed = name != NULL && in_list(not_copied, name);
+	free(name);
+	if (managed)
+		return zbe_fail(h, ZBE_EINVAL, pv, "property is managed by beadm");
+	return ZBE_OK;
+}
+
+/*
+ * A snapshot name that no dataset in the tree has: UTC time and a serial.
+ * Unique across the whole tree, not just the source BE, because a
+ * promotion moves snapshots between BEs of one lineage, and two of the
+ * same name would collide there.
+ */
+static char *
+auto_snap_name(const zbe_state_t *st, const zbe_ds_t *be)
+{
+	char stamp[32], name[64];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	(void)be;
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%d-%H:%M:%S", &tm);
+	for (unsigned serial = 1;; serial++) {
+		bool taken = false;
+		snprintf(name, sizeof(name), "@%s-%u", stamp, serial);
+		size_t nl = strlen(name);
+		for (size_t i = 0; i < st->tree.n && !taken; i++) {
+			const char *d = st->tree.ds[i].name;
+			size_t dl = strlen(d);
+			taken = st->tree.ds[i].snapshot && dl > nl && strcmp(d + dl - nl, name) == 0;
+		}
+		if (!taken)
+			return strdup(name + 1);
+	}
+}
+
+/* Locally set properties of the source's datasets: "dataset\tprop\tvalue". */
+static zbe_err_t
+read_local_props(zbe_handle_t *h, const char *root, char **text)
+{
+	return zbe_zfs(h, ZBE_CMD_READ, text, "get", "-H", "-r", "-s", "local", "-o",
+	    "name,property,value", "all", root, NULL);
+}
+
+/* Add -o prop=value for each local property of dataset (source side). */
+static void
+add_local_props(zbe_argv_t *a, const char *text, const char *dataset)
+{
+	size_t dl = strlen(dataset);
+
+	for (const char *p = text; p != NULL && *p != '\0';) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		if (strncmp(p, dataset, dl) == 0 && p[dl] == '\t') {
+			char *line = strndup(p + dl + 1, len - dl - 1);
+			char *tab = line != NULL ? strchr(line, '\t') : NULL;
+			if (tab != NULL) {
+				*tab = '\0';
+				if (!in_list(not_copied, line)) {
+					zbe_argv_add(a, "-o");
+					zbe_argv_addf(a, "%s=%s", line, tab + 1);
+				}
+			} else if (line == NULL) {
+				a->oom = true;
+			}
+			free(line);
+		}
+		p = nl != NULL ? nl + 1 : NULL;
+	}
+}
+
+/* Resolve the source: a BE, and the snapshot to clone (NULL: make one). */
+static zbe_err_t
+find_source(zbe_handle_t *h, const zbe_state_t *st, const char *source,
+    const zbe_ds_t **be, char **snap)
+{
+	*snap = NULL;
+	if (source == NULL) {
+		*be = st->running != NULL ? zbe_tree_find(&st->tree, st->running) : NULL;
+		if (*be == NULL && h->scope == ZBE_SCOPE_ZONE)
+			*be = zbe_zone_next_be(h, st);
+		if (*be == NULL || !zbe_state_is_be(st, *be))
+			return zbe_fail(h, ZBE_ENOROOT, "create",
+			    "no running boot environment to clone; name one with -e");
+		return ZBE_OK;
+	}
+	char *copy = strdup(source), *at;
+	if (copy == NULL)
+		return zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+	if ((at = strchr(copy, '@')) != NULL)
+		*at++ = '\0';
+	zbe_err_t err = ZBE_OK;
+	if (!zbe_name_valid(copy) || (at != NULL && !zbe_name_valid(at)))
+		err = zbe_fail(h, ZBE_ENAME, source, "invalid boot environment or snapshot name");
+	else if ((*be = zbe_state_be(st, copy)) == NULL)
+		err = zbe_fail(h, ZBE_ENOENT, copy, "no such boot environment");
+	else if (at != NULL) {
+		char *full = zbe_asprintf("%s@%s", (*be)->name, at);
+		if (full == NULL)
+			err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+		else if (zbe_tree_find(&st->tree, full) == NULL)
+			err = zbe_fail(h, ZBE_ENOENT, source, "no such snapshot");
+		else if ((*snap = strdup(at)) == NULL)
+			err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+		free(full);
+	}
+	free(copy);
+	return err;
+}
+
+/* Clone every dataset of src that has @snap into the new BE. */
+static zbe_err_t
+clone_be(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *src, const char *snap,
+    bool fresh_snap, const char *newroot, const zbe_create_opts_t *o, const char *uuid,
+    const char *local, zbe_undo_t *undo)
+{
+	size_t first, end, plen = strlen(src->name);
+	zbe_err_t err = ZBE_OK;
+
+	zbe_state_range(st, src, &first, &end);
+	for (size_t i = first; i < end && err == ZBE_OK; i++) {
+		const zbe_ds_t *d = &st->tree.ds[i];
+		bool root = i == first;
+		zbe_argv_t a = { 0 };
+		char *origin, *target;
+
+		if (d->snapshot)
+			continue;
+		origin = zbe_asprintf("%s@%s", d->name, snap);
+		target = zbe_asprintf("%s%s", newroot, d->name + plen);
+		if (origin == NULL || target == NULL) {
+			free(origin);
+			free(target);
+			return zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+		}
+		/* a child made after the given snapshot has nothing to clone */
+		if (!fresh_snap && zbe_tree_find(&st->tree, origin) == NULL) {
+			free(origin);
+			free(target);
+			continue;
+		}
+		zbe_argv_add(&a, h->conf.zfs);
+		zbe_argv_add(&a, "clone");
+		add_local_props(&a, local, d->name);
+		zbe_argv_add(&a, "-o");
+		zbe_argv_add(&a, "canmount=noauto");
+		if (root) {
+			zbe_argv_add(&a, "-o");
+			zbe_argv_add(&a, "mountpoint=legacy");
+			if (h->scope == ZBE_SCOPE_HOST) {
+				zbe_argv_addf(&a, "-o");
+				zbe_argv_addf(&a, "%s=%s", ZBE_PROP_UUID, uuid);
+			} else {
+				zbe_argv_add(&a, "-o");
+				zbe_argv_addf(&a, "%s=%s", ZBE_PROP_PARENTBE, uuid);
+				zbe_argv_add(&a, "-o");
+				zbe_argv_addf(&a, "%s=off", ZBE_PROP_ACTIVE);
+			}
+			if (o->description != NULL) {
+				zbe_argv_add(&a, "-o");
+				zbe_argv_addf(&a, "%s=%s", ZBE_PROP_DESCRIPTION, o->description);
+			}
+			for (size_t k = 0; o->props != NULL && o->props[k] != NULL; k++) {
+				zbe_argv_add(&a, "-o");
+				zbe_argv_add(&a, o->props[k]);
+			}
+		}
+		zbe_argv_add(&a, origin);
+		zbe_argv_add(&a, target);
+		err = zbe_run_argv(h, ZBE_CMD_MUTATE, &a, NULL);
+		if (err == ZBE_OK && root)
+			zbe_undo_zfs(undo, h, "destroy", "-r", target, NULL);
+		free(origin);
+		free(target);
+	}
+	return err;
+}
+
+/* The source's automatic snapshot, named and tagged by zbe. */
+static zbe_err_t
+snapshot_source(zbe_op_t *op, const zbe_ds_t *src, char **snap)
+{
+	zbe_handle_t *h = op->h;
+	char *full = NULL, *autoprop = NULL;
+	zbe_err_t err;
+
+	if ((*snap = auto_snap_name(&op->st, src)) == NULL ||
+	    (full = zbe_asprintf("%s@%s", src->name, *snap)) == NULL ||
+	    (autoprop = zbe_asprintf("%s=on", ZBE_PROP_AUTO)) == NULL)
+		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+	else if ((err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "snapshot", "-r", "-o", autoprop, full, NULL)) == ZBE_OK)
+		zbe_undo_zfs(&op->undo, h, "destroy", "-r", full, NULL);
+	free(autoprop);
+	free(full);
+	return err;
+}
+
+static zbe_err_t
+check_opts(zbe_handle_t *h, const zbe_create_opts_t *o)
+{
+	zbe_err_t err;
+
+	if (!zbe_name_valid(o->name))
+		return zbe_fail(h, ZBE_ENAME, o->name, "invalid boot environment name");
+	if (o->description != NULL)
+		for (const char *p = o->description; *p; p++)
+			if ((unsigned char)*p < 0x20)
+				return zbe_fail(h, ZBE_EINVAL, "description", "control character");
+	for (size_t k = 0; o->props != NULL && o->props[k] != NULL; k++)
+		if ((err = check_prop(h, o->props[k])) != ZBE_OK)
+			return err;
+	return ZBE_OK;
+}
+
+zbe_err_t
+zbe_create(zbe_handle_t *h, const zbe_create_opts_t *o)
+{
+	zbe_op_t op;
+	const zbe_ds_t *src = NULL;
+	char *snap = NULL, *local = NULL, *newroot = NULL;
+	char uuid[37];
+	const char *parent_uuid = NULL;
+	bool fresh = false;
+	zbe_err_t err;
+
+	if ((err = check_opts(h, o)) != ZBE_OK)
+		return err;
+	/* bootfs only matters to -a; the budget counts every command */
+	if ((err = zbe_op_begin(h, &op, (o->activate ? ZBE_OP_BOOTFS : 0) | ZBE_OP_ZONES, NULL, NULL)) != ZBE_OK)
+		return zbe_op_end(&op, err);
+	if (zbe_state_be(&op.st, o->name) != NULL)
+		err = zbe_fail(h, ZBE_EEXIST, o->name, "boot environment already exists");
+	else if ((err = find_source(h, &op.st, o->source, &src, &snap)) == ZBE_OK)
+		err = zbe_policy_touch(h, &op.st, src, "create from");
+	if (err == ZBE_OK && h->scope == ZBE_SCOPE_HOST) {
+		zbe_new_uuid(uuid);
+		parent_uuid = uuid;
+	} else if (err == ZBE_OK && (parent_uuid = op.st.host_uuid) == NULL) {
+		err = zbe_fail(h, ZBE_ENOROOT, "create", "the running host boot environment has no uuid");
+	}
+	if (err == ZBE_OK && (newroot = zbe_asprintf("%s/%s", op.st.container, o->name)) == NULL)
+		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+	if (err == ZBE_OK)
+		err = read_local_props(h, src->name, &local);
+	if (err == ZBE_OK && snap == NULL) {
+		err = snapshot_source(&op, src, &snap);
+		fresh = true;
+	}
+	if (err == ZBE_OK)
+		err = clone_be(h, &op.st, src, snap, fresh, newroot, o, parent_uuid, local, &op.undo);
+	if (err == ZBE_OK && op.zones.n > 0) {
+		/* a snapshot the user named is theirs: the zones get an automatic one */
+		char *zsnap = fresh ? strdup(snap) : auto_snap_name(&op.st, src);
+		err = zsnap == NULL ? zbe_fail(h, ZBE_ENOMEM, NULL, NULL)
+		    : zbe_zones_carry(h, &op.st, &op.zones, src->uuid, uuid, zsnap, &op.undo);
+		free(zsnap);
+	}
+	if (err == ZBE_OK && o->activate)
+		err = zbe_activate_locked(h, &op.st, &op.zones, newroot, parent_uuid, &op.undo);
+	free(snap);
+	free(local);
+	free(newroot);
+	return zbe_op_end(&op, err);
+}

@@ -1,0 +1,75 @@
+/*
+ * beadm destroy BE and beadm destroy BE@snapshot.  Destroying a host BE
+ * destroys the zones' BEs that belonged to it too, each the same way
+ * (destroy_promote.c).
+ */
+#include "be.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The ZBEs, in every zone, of the host BE with this uuid. */
+static zbe_err_t
+destroy_zones_zbes(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers_t *z,
+    const char *uuid, int flags)
+{
+	zbe_err_t err = ZBE_OK;
+
+	for (size_t i = 0; i < z->n && err == ZBE_OK; i++) {
+		size_t cl = strlen(z->containers[i]);
+		for (size_t j = 0; j < st->tree.n && err == ZBE_OK; j++) {
+			const zbe_ds_t *d = &st->tree.ds[j];
+			if (d->snapshot || strncmp(d->name, z->containers[i], cl) != 0 || d->name[cl] != '/' ||
+			    strchr(d->name + cl + 1, '/') != NULL || d->parentbe == NULL ||
+			    strcmp(d->parentbe, uuid) != 0)
+				continue;
+			err = zbe_destroy_locked(h, st, d, flags | ZBE_DESTROY_FORCE_UNMOUNT);
+		}
+	}
+	return err;
+}
+
+zbe_err_t
+zbe_destroy(zbe_handle_t *h, const char *name, int flags)
+{
+	zbe_op_t op;
+	zbe_err_t err = zbe_op_begin(h, &op, ZBE_OP_BOOTFS | ZBE_OP_ZONES, name, "destroy");
+
+	if (err != ZBE_OK)
+		return zbe_op_end(&op, err);
+	if (zbe_state_running(&op.st, op.be))
+		err = zbe_fail(h, ZBE_ERUNNING, name,
+		    h->scope == ZBE_SCOPE_HOST ? "is the running boot environment; boot another one first"
+		    : "is the running zone's root; activate another one and reboot the zone first");
+	else if (h->scope == ZBE_SCOPE_HOST && zbe_state_next(h, &op.st, op.be))
+		err = zbe_fail(h, ZBE_EBOOTFS, name,
+		    "is active on reboot; activate another boot environment first");
+	else
+		err = zbe_destroy_locked(h, &op.st, op.be, flags);
+	/* the zones' BEs that belonged to it go too (their own checks apply) */
+	if (err == ZBE_OK && h->scope == ZBE_SCOPE_HOST && op.be->uuid != NULL)
+		err = destroy_zones_zbes(h, &op.st, &op.zones, op.be->uuid, flags | ZBE_DESTROY_SNAPSHOTS);
+	return zbe_op_end(&op, err);
+}
+
+zbe_err_t
+zbe_destroy_snapshot(zbe_handle_t *h, const char *name, const char *snap)
+{
+	zbe_op_t op;
+	char *full = NULL;
+	zbe_err_t err;
+
+	if ((err = zbe_op_begin_snap(h, &op, name, snap, "destroy a snapshot of")) != ZBE_OK)
+		return zbe_op_end(&op, err);
+	if ((full = zbe_asprintf("%s@%s", op.be->name, snap)) == NULL)
+		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+	else if (zbe_tree_find(&op.st.tree, full) == NULL)
+		err = zbe_fail(h, ZBE_ENOENT, full, "no such snapshot");
+	else if (zbe_snapshot_has_clones(&op.st, full, NULL, NULL))
+		err = zbe_fail(h, ZBE_EHASCLONES, full,
+		    "has dependent clones; destroy or promote them first");
+	else
+		err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "destroy", "-r", full, NULL);
+	free(full);
+	return zbe_op_end(&op, err);
+}

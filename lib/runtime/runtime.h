@@ -1,0 +1,96 @@
+/*
+ * Layer 2, runtime: what a zone runs as.  One running zone is one LXC
+ * system container in zbe's own lxcpath (lxc.c), on a root file system
+ * that image.c can fill with a minimal busybox system.  Calls only base;
+ * errors go into the handle (ZBE_EZONE or ZBE_EIO), nothing is printed
+ * (liblxc itself logs to <lxcpath>/<name>/lxc.log; the first ERROR line
+ * of that log is added to the message when a start fails).
+ *
+ * The container is privileged (no user namespace): zone root is host
+ * root, and only namespaces, dropped capabilities, a device cgroup and
+ * lxc's default seccomp list separate them.
+ */
+#ifndef ZBE_RUNTIME_H
+#define ZBE_RUNTIME_H
+
+#include "base.h"
+
+#include <sys/types.h>
+
+typedef struct zbe_lxc_spec {
+	const char *name;         /* container name = zone name = hostname ([A-Za-z0-9._-], <= 63) */
+	const char *lxcpath;      /* directory holding container configs; made if missing */
+	const char *rootfs;       /* host path of the zone root; must be a mount point */
+	const char *init;         /* the zone's first process, absolute path in the zone, no arguments */
+	const char *sockdir_host; /* host directory bind-mounted into the zone (may be NULL) */
+	const char *sockdir_zone; /* where it appears inside the zone, e.g. /var/run/zbe */
+	/*
+	 * Command lxc runs on the host before every start of the container,
+	 * also when the zone reboots itself (lxc appends "<name> lxc
+	 * pre-start"); a failure stops the zone.  An absolute path and words
+	 * of [A-Za-z0-9/._+-] separated by single spaces (lxc runs hooks
+	 * through sh -c); NULL: none.
+	 */
+	const char *prestart_hook;
+} zbe_lxc_spec_t;
+
+/*
+ * Check the spec and that init exists and is executable inside rootfs
+ * (symlinks resolved inside the zone root, a #! interpreter too), mark
+ * the rootfs mount MS_SHARED|MS_REC (so host mounts below it propagate
+ * into the zone), write <lxcpath>/<name>/config and start the container
+ * daemonized.  ZBE_OK once it is RUNNING; on failure its directory is
+ * gone again.  A stale, stopped definition of the same name is replaced;
+ * a running one is an error.
+ */
+zbe_err_t zbe_lxc_start(zbe_handle_t *h, const zbe_lxc_spec_t *spec);
+
+/* Mark the mount at rootfs MS_SHARED|MS_REC (what start does; a pre-start
+ * hook that mounts a new root calls it again). */
+zbe_err_t zbe_lxc_make_shared(zbe_handle_t *h, const char *rootfs);
+
+/*
+ * Clean shutdown (lxc sends SIGPWR to the zone's init), SIGKILL after
+ * timeout_s seconds (0: at once, -1: never), then remove
+ * <lxcpath>/<name>.  Stopping a zone that is not running only removes
+ * the directory.  Never touches the rootfs.
+ */
+zbe_err_t zbe_lxc_stop(zbe_handle_t *h, const char *name, const char *lxcpath, int timeout_s);
+
+bool zbe_lxc_is_running(const char *name, const char *lxcpath);
+/* Host pid of the zone's init, -1 if it is not running. */
+pid_t zbe_lxc_init_pid(const char *name, const char *lxcpath);
+
+/*
+ * Run argv (argv[0] looked up in the zone's PATH) inside the zone with
+ * all its namespaces, its cgroup and capability set, and wait for it.
+ * Like lxc-attach: when stdin is a terminal, liblxc gives the command a
+ * pty of the zone's devpts and proxies it (the zone never gets the host's
+ * terminal); otherwise stdio is passed as is.  No descriptor above 2 is
+ * passed in.  The environment is PATH, HOME=/root and TERM; cwd is /.
+ * Like system(3), SIGINT and SIGQUIT are ignored here while waiting.
+ * *exit_status: the exit code, 128+signal, or 127 when argv[0] was not
+ * found.  ZBE_OK when the command ran, whatever its status.
+ */
+zbe_err_t zbe_lxc_attach(zbe_handle_t *h, const char *name, const char *lxcpath, char *const argv[],
+    int *exit_status);
+
+/* ---- the minimal image (image.c) ---- */
+
+/* The host binary the image is built from (Debian's busybox-static). */
+#define ZBE_IMAGE_BUSYBOX "/bin/busybox"
+
+/*
+ * Fill dir (made if missing) with a minimal zone root: /bin/busybox and
+ * a relative symlink for every applet, busybox init with an inittab that
+ * needs no tty (it reaps zombies and halts on SIGPWR, lxc's shutdown
+ * signal), /etc/{hostname,passwd,group,inittab,mtab} and the usual empty
+ * directories.  extra_bin_src, when not NULL, is copied to
+ * extra_bin_dst (an absolute path in the image, mode 0755).  Existing
+ * links and directories are kept and files rewritten, so it can run
+ * again on the same directory.
+ */
+zbe_err_t zbe_image_build_minimal(zbe_handle_t *h, const char *dir, const char *extra_bin_src,
+    const char *extra_bin_dst);
+
+#endif

@@ -1,0 +1,136 @@
+/*
+ * Layer 3, state and policy: what an operation decides on, read once
+ * (state.c), the zone rules (policy.c), which ZBE a zone boots
+ * (select.c), zone configuration files (zone_conf.c), the zones' BE
+ * containers (zone_containers.c), a handle's zone scope (zone_scope.c)
+ * and whether a zone runs (zone_status.c).  Changes nothing on a pool.
+ * Calls base, zfs and runtime.
+ */
+#ifndef ZBE_STATE_H
+#define ZBE_STATE_H
+
+#include "runtime.h"
+#include "zfs.h"
+
+/* ---- the state of an operation (state.c) ---- */
+
+enum {
+	ZBE_STATE_BOOTFS = 1 << 0, /* also read the pool's bootfs (host) */
+};
+
+typedef struct zbe_state {
+	zbe_tree_t tree;
+	const char *container;      /* where the BEs of this scope are */
+	const char *host_container; /* where the host BEs are */
+	char *host_running;         /* dataset at system_root */
+	const char *host_uuid;      /* its uuid, or NULL */
+	char *zone_running;         /* zone scope: the ZBE at <zonepath>/root */
+	const char *running;        /* the running BE of this scope */
+	char *bootfs;
+} zbe_state_t;
+
+/* One tree read of the host container, the zone's (zone scope) and extra. */
+zbe_err_t zbe_state_read(zbe_handle_t *h, zbe_state_t *st, unsigned what,
+    const char *const *extra, size_t nextra);
+void zbe_state_free(zbe_state_t *st);
+
+bool zbe_state_is_be(const zbe_state_t *st, const zbe_ds_t *d);
+const zbe_ds_t *zbe_state_be(const zbe_state_t *st, const char *be);
+const char *zbe_be_name(const zbe_state_t *st, const zbe_ds_t *d);
+const char *zbe_host_be_name(const zbe_state_t *st, const zbe_ds_t *d);
+bool zbe_state_running(const zbe_state_t *st, const zbe_ds_t *be);
+bool zbe_state_next(const zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be);
+bool zbe_state_foreign(const zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be);
+const zbe_ds_t *zbe_state_host_be_by_uuid(const zbe_state_t *st, const char *uuid);
+/* The entries of the tree under be (itself first), as an index range. */
+void zbe_state_range(const zbe_state_t *st, const zbe_ds_t *be, size_t *first, size_t *end);
+
+/* ---- the zone rules (policy.c) ---- */
+
+/* May this scope change anything at all?  (be-ops=deny) */
+zbe_err_t zbe_policy_mutate(zbe_handle_t *h);
+/* May this scope act on be?  verb names the action for the message. */
+zbe_err_t zbe_policy_touch(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be,
+    const char *verb);
+/* Look up a BE by name, with the usual errors. */
+zbe_err_t zbe_find_be(zbe_handle_t *h, const zbe_state_t *st, const char *name,
+    const zbe_ds_t **out);
+
+/* ---- which ZBE (select.c) ---- */
+
+/* Zone scope: the ZBE that boots next (active for the running host BE), if exactly one. */
+const zbe_ds_t *zbe_zone_next_be(zbe_handle_t *h, const zbe_state_t *st);
+/* Zone scope: the one ZBE to boot, or an error naming the candidates and the fix. */
+zbe_err_t zbe_zone_select(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t **out);
+/* Of the ZBEs right below container, the one whose parentbe is uuid (and,
+ * with need_active, active=on); *count tells how many there are. */
+const zbe_ds_t *zbe_zbe_of(const zbe_state_t *st, const char *container, const char *uuid,
+    bool need_active, size_t *count);
+
+/* ---- zone configuration files (zone_conf.c) ---- */
+
+/*
+ * One file per zone, <zones_dir>/<zone>.conf, of "key=value" lines.
+ * zones_dir lies inside the running host BE, so each host BE carries its
+ * own zone configuration.
+ */
+typedef struct zbe_zone_conf {
+	char *name;
+	char *zonepath;
+	bool autoboot;
+	bool be_ops_deny;
+	char *init;
+	char *uuid; /* the zone's own uuid, made at configure time */
+} zbe_zone_conf_t;
+
+zbe_err_t zbe_zone_conf_read(zbe_handle_t *h, const char *zone, zbe_zone_conf_t *zc);
+zbe_err_t zbe_zone_conf_write(zbe_handle_t *h, const zbe_zone_conf_t *zc);
+zbe_err_t zbe_zone_conf_set(zbe_handle_t *h, zbe_zone_conf_t *zc, const char *kv);
+void zbe_zone_conf_free(zbe_zone_conf_t *zc);
+/* <zones_dir>/<zone>.conf (malloc). */
+char *zbe_zone_conf_path(zbe_handle_t *h, const char *zone);
+/* Names of every configured zone, sorted (NULL-terminated, zbe_strv_free). */
+zbe_err_t zbe_zone_names(zbe_handle_t *h, char ***names);
+/* <zpds>: the dataset mounted at dirname(zonepath), plus basename. */
+zbe_err_t zbe_zone_dataset(zbe_handle_t *h, const zbe_zone_conf_t *zc, char **zpds);
+/* The zone's configuration (its name checked) and its <zpds>; on failure neither is kept. */
+zbe_err_t zbe_zone_conf_dataset(zbe_handle_t *h, const char *zone, zbe_zone_conf_t *zc, char **zpds);
+
+/* ---- the zones' BE containers (zone_containers.c) ---- */
+
+/* Every configured zone whose zonepath is on ZFS, with where its BEs are. */
+typedef struct zbe_zone_containers {
+	char **zones;      /* zone names */
+	char **containers; /* their <zpds>/rpool, the container of each zone's BEs */
+	size_t n;
+	char **read_roots; /* the datasets holding the <zpds>, each once: a tree read reads these */
+	size_t nread_roots;
+} zbe_zone_containers_t;
+zbe_err_t zbe_zone_containers(zbe_handle_t *h, zbe_zone_containers_t *z);
+void zbe_zone_containers_free(zbe_zone_containers_t *z);
+
+/* ---- a handle's zone scope (zone_scope.c) ---- */
+
+/* The global administrator's view of one zone's BEs (the name checked). */
+zbe_err_t zbe_zone_admin_scope(zbe_handle_t *h, const char *zone);
+/* Zone scope: the ZBE mounted at <zonepath>/root (malloc), or NULL. */
+char *zbe_zone_mounted_zbe(zbe_handle_t *h);
+
+/* ---- whether a zone runs, and where its run-time files are (zone_status.c) ---- */
+
+/* <run_dir>/lxc: the LXC containers of the zones */
+char *zbe_zone_lxcpath(zbe_handle_t *h);
+/* <run_dir>/zones/<zone>/<leaf> (malloc) */
+char *zbe_zone_run_file(zbe_handle_t *h, const char *zone, const char *leaf);
+/* The broker's socket directory: bind-mounted into the zone at ZBE_ZONE_SOCKDIR. */
+#define ZBE_ZONE_SOCK_LEAF "sock"
+#define ZBE_ZONE_SOCKDIR "/var/run/zbe"
+#define ZBE_ZONE_SOCKNAME "beadm.sock"
+
+bool zbe_zone_is_running(zbe_handle_t *h, const char *zone);
+/* Is something from ZFS mounted at the zone's <zonepath>/root? */
+bool zbe_zone_root_mounted(zbe_handle_t *h, const char *zone);
+zbe_zone_state_t zbe_zone_state_of(zbe_handle_t *h, const zbe_tree_t *t, const char *zone,
+    const char *zpds);
+
+#endif

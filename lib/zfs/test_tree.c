@@ -1,0 +1,120 @@
+/* Unit tests: parsing "zfs get -Hp" and "zfs list -Hp" output into a tree (tree.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "zfs.h"
+
+static const char *get_output =
+    "p/ROOT/b\ttype\tfilesystem\t-\n"
+    "p/ROOT/b\tused\t4096\t-\n"
+    "p/ROOT/b\tcreation\t1700000000\t-\n"
+    "p/ROOT/b\torigin\tp/ROOT/a@s1\t-\n"
+    "p/ROOT/b\tmountpoint\tlegacy\tlocal\n"
+    "p/ROOT/b\torg.opensolaris.libbe:uuid\tu-b\tlocal\n"
+    "p/ROOT/a\ttype\tfilesystem\t-\n"
+    "p/ROOT/a\tmountpoint\tlegacy\tlocal\n"
+    "p/ROOT/a@s2\ttype\tsnapshot\t-\n"
+    "p/ROOT/a@s2\torg.zbe:auto\ton\tlocal\n"
+    "p/ROOT/a@s1\ttype\tsnapshot\t-\n"
+    "p/ROOT/a/var\ttype\tfilesystem\t-\n"
+    "p/ROOT/a/var\tmountpoint\tlegacy\tinherited from p/ROOT/a\n"
+    "p/ROOT/a-b\ttype\tfilesystem\t-\n";
+
+static void
+parse_and_sort(void **state)
+{
+	zbe_tree_t t = { 0 };
+	(void)state;
+	assert_int_equal(zbe_tree_parse_get(&t, get_output), ZBE_OK);
+	assert_int_equal(t.n, 6);
+	/* a dataset, its children, then its snapshots in listing order, then a sibling */
+	assert_string_equal(t.ds[0].name, "p/ROOT/a");
+	assert_string_equal(t.ds[1].name, "p/ROOT/a/var");
+	assert_string_equal(t.ds[2].name, "p/ROOT/a@s2");
+	assert_string_equal(t.ds[3].name, "p/ROOT/a@s1");
+	assert_string_equal(t.ds[4].name, "p/ROOT/a-b");
+	assert_string_equal(t.ds[5].name, "p/ROOT/b");
+	zbe_tree_free(&t);
+}
+
+static void
+properties(void **state)
+{
+	zbe_tree_t t = { 0 };
+	(void)state;
+	assert_int_equal(zbe_tree_parse_get(&t, get_output), ZBE_OK);
+	zbe_ds_t *b = zbe_tree_find(&t, "p/ROOT/b");
+	assert_non_null(b);
+	assert_false(b->snapshot);
+	assert_int_equal(b->used, 4096);
+	assert_int_equal(b->creation, 1700000000);
+	assert_string_equal(b->origin, "p/ROOT/a@s1");
+	assert_string_equal(b->uuid, "u-b");
+	assert_true(b->mountpoint_local);
+	zbe_ds_t *var = zbe_tree_find(&t, "p/ROOT/a/var");
+	assert_non_null(var);
+	assert_false(var->mountpoint_local);
+	assert_null(var->origin);
+	zbe_ds_t *s2 = zbe_tree_find(&t, "p/ROOT/a@s2");
+	assert_non_null(s2);
+	assert_true(s2->snapshot);
+	assert_true(s2->auto_snap);
+	assert_null(zbe_tree_find(&t, "p/ROOT/c"));
+	assert_null(zbe_tree_find(&t, "p/ROOT"));
+	zbe_tree_free(&t);
+}
+
+static void
+bad_input(void **state)
+{
+	zbe_tree_t t = { 0 };
+	(void)state;
+	assert_int_equal(zbe_tree_parse_get(&t, "p/x\tused\tnot-a-number\t-\n"), ZBE_EZFS);
+	zbe_tree_free(&t);
+	assert_int_equal(zbe_tree_parse_get(&t, "just-one-field\n"), ZBE_EZFS);
+	zbe_tree_free(&t);
+}
+
+static void
+list_lines(void **state)
+{
+	zbe_tree_t t = { 0 };
+	char line[] = "p/ROOT/x\tfilesystem\t8192\t1700000001\t-\tlegacy\tnoauto\tu-x\t-\t-\tdesc\t-\t-\toff";
+	(void)state;
+	assert_int_equal(zbe_tree_list_line(&t, line), ZBE_OK);
+	zbe_tree_finish(&t);
+	zbe_ds_t *x = zbe_tree_find(&t, "p/ROOT/x");
+	assert_non_null(x);
+	assert_int_equal(x->used, 8192);
+	assert_string_equal(x->uuid, "u-x");
+	assert_string_equal(x->description, "desc");
+	zbe_tree_free(&t);
+}
+
+static void
+under(void **state)
+{
+	(void)state;
+	assert_true(zbe_ds_under("p/a", "p/a"));
+	assert_true(zbe_ds_under("p/a/b", "p/a"));
+	assert_true(zbe_ds_under("p/a@s", "p/a"));
+	assert_false(zbe_ds_under("p/ab", "p/a"));
+	assert_false(zbe_ds_under("p", "p/a"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parse_and_sort),
+		cmocka_unit_test(properties),
+		cmocka_unit_test(bad_input),
+		cmocka_unit_test(list_lines),
+		cmocka_unit_test(under),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,110 @@
+/*
+ * zoneadm boot and ready.  Boot follows the seed: the running host BE's
+ * uuid, one tree read of the zone's rpool, the one ZBE with parentbe =
+ * that uuid and active=on (state/select.c) mounted on <zonepath>/root;
+ * none or several and the zone does not boot.  Then the broker, then the
+ * container.  Ready stops after the mount.
+ */
+#include "zone.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The broker, then the container on the mounted root. */
+static zbe_err_t
+start_zone(zbe_handle_t *h, const zbe_zone_conf_t *zc, const char *root)
+{
+	char *lxcpath = zbe_zone_lxcpath(h), *sockdir = zbe_zone_run_file(h, zc->name, ZBE_ZONE_SOCK_LEAF);
+	char *marker = zbe_zone_run_file(h, zc->name, ZBE_ZONE_FRESH_START);
+	bool broker = h->broker_argv != NULL;
+	zbe_err_t err;
+
+	if (lxcpath == NULL || sockdir == NULL || marker == NULL)
+		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+	else
+		err = zbe_broker_start(h, zc->name);
+	if (err != ZBE_OK || h->dry_run)
+		goto out;
+	zbe_lxc_spec_t spec = {
+		.name = zc->name,
+		.lxcpath = lxcpath,
+		.rootfs = root,
+		.init = zc->init,
+		.sockdir_host = broker ? sockdir : NULL,
+		.sockdir_zone = ZBE_ZONE_SOCKDIR,
+		.prestart_hook = h->prestart_hook,
+	};
+	int mfd = open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (mfd >= 0)
+		close(mfd);
+	if ((err = zbe_mkdir_p(h, lxcpath)) == ZBE_OK && (err = zbe_lxc_start(h, &spec)) != ZBE_OK)
+		zbe_error_prepend(h, "%s: cannot start", zc->name);
+	/* taken by the hook when one ran; when none is set, nothing else may take it */
+	(void)unlink(marker);
+	if (err != ZBE_OK && broker) {
+		zbe_saved_error_t saved;
+		zbe_error_save(h, &saved);
+		zbe_broker_stop(h, zc->name);
+		zbe_error_restore(h, &saved);
+	}
+out:
+	free(lxcpath);
+	free(sockdir);
+	free(marker);
+	return err;
+}
+
+static zbe_err_t
+boot(zbe_handle_t *h, const char *zone, bool start)
+{
+	zbe_zone_conf_t zc;
+	zbe_op_t op = { 0 };
+	const zbe_ds_t *zbe = NULL;
+	char *root = NULL;
+	zbe_err_t err;
+
+	if ((err = zbe_zone_admin_scope(h, zone)) != ZBE_OK)
+		return err;
+	if ((err = zbe_zone_conf_read(h, zone, &zc)) != ZBE_OK)
+		return err;
+	if ((err = zbe_op_begin(h, &op, 0, NULL, NULL)) != ZBE_OK)
+		goto out;
+	if (zbe_tree_find(&op.st.tree, h->container) == NULL)
+		err = zbe_fail(h, ZBE_EZONE, zone, "zone is not installed");
+	else if (zbe_zone_is_running(h, zone))
+		err = zbe_fail(h, ZBE_EBUSY, zone, "zone is already running");
+	else if ((err = zbe_zone_select(h, &op.st, &zbe)) == ZBE_OK &&
+	    (root = zbe_asprintf("%s/root", zc.zonepath)) == NULL)
+		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+	/* ready, or left mounted by a zone that died: select afresh */
+	if (err == ZBE_OK && op.st.zone_running != NULL)
+		err = zbe_unmount_tree(h, op.st.zone_running, true);
+	if (err == ZBE_OK && (err = zbe_mkdir_p(h, root)) == ZBE_OK)
+		err = zbe_drv(h)->mount(h, zbe, root, true);
+	if (err == ZBE_OK && start && (err = start_zone(h, &zc, root)) != ZBE_OK) {
+		zbe_saved_error_t saved;
+		zbe_error_save(h, &saved);
+		(void)zbe_unmount_tree(h, zbe->name, true);
+		zbe_error_restore(h, &saved);
+	}
+out:
+	free(root);
+	zbe_op_end(&op, err);
+	zbe_zone_conf_free(&zc);
+	return err;
+}
+
+zbe_err_t
+zbe_zone_boot(zbe_handle_t *h, const char *zone)
+{
+	return boot(h, zone, true);
+}
+
+/* Select and mount the zone's root, start nothing (illumos' "ready"). */
+zbe_err_t
+zbe_zone_ready(zbe_handle_t *h, const char *zone)
+{
+	return boot(h, zone, false);
+}

@@ -1,0 +1,125 @@
+/*
+ * The zone's broker: the process that serves the zone's delegation
+ * socket (zoneadm boot starts it, halt stops it).  It is started from
+ * the command zbe_set_broker names, with the zone's name appended.
+ */
+#include "zone.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define BROKER_PIDFILE "broker.pid"
+
+/* Start "<broker argv> <zone>" detached; it writes nothing we wait for
+ * except its socket, which must appear before the zone starts. */
+zbe_err_t
+zbe_broker_start(zbe_handle_t *h, const char *zone)
+{
+	char *sockdir = zbe_zone_run_file(h, zone, ZBE_ZONE_SOCK_LEAF);
+	char *pidfile = zbe_zone_run_file(h, zone, BROKER_PIDFILE), *sock = NULL;
+	zbe_argv_t a = { 0 };
+	posix_spawnattr_t attr;
+	pid_t pid;
+	zbe_err_t err = ZBE_OK;
+
+	if (h->broker_argv == NULL)
+		goto out;
+	if (sockdir == NULL || pidfile == NULL || (sock = zbe_asprintf("%s/%s", sockdir, ZBE_ZONE_SOCKNAME)) == NULL) {
+		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+		goto out;
+	}
+	if ((err = zbe_mkdir_p(h, sockdir)) != ZBE_OK)
+		goto out;
+	(void)unlink(sock);
+	for (size_t i = 0; h->broker_argv[i] != NULL; i++)
+		zbe_argv_add(&a, h->broker_argv[i]);
+	zbe_argv_add(&a, zone);
+	if (a.oom) {
+		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+		goto out;
+	}
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	int rc = posix_spawn(&pid, a.v[0], &fa, &attr, a.v, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	if (rc != 0) {
+		err = zbe_fail(h, ZBE_ESPAWN, a.v[0], "%s", strerror(rc));
+		goto out;
+	}
+	FILE *f = fopen(pidfile, "we");
+	if (f != NULL) {
+		fprintf(f, "%d\n", (int)pid);
+		fclose(f);
+	}
+	/* wait up to 5 s for the socket */
+	for (int i = 0; i < 500; i++) {
+		struct stat sb;
+		int status;
+		if (stat(sock, &sb) == 0)
+			goto out;
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			err = zbe_fail(h, ZBE_EZONE, zone, "the zone's broker exited at start");
+			goto out;
+		}
+		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+	}
+	kill(pid, SIGTERM);
+	err = zbe_fail(h, ZBE_EZONE, zone, "the zone's broker did not open its socket");
+out:
+	zbe_argv_free(&a);
+	free(sockdir);
+	free(pidfile);
+	free(sock);
+	return err;
+}
+
+void
+zbe_broker_stop(zbe_handle_t *h, const char *zone)
+{
+	char *pidfile = zbe_zone_run_file(h, zone, BROKER_PIDFILE);
+	char *sockdir = zbe_zone_run_file(h, zone, ZBE_ZONE_SOCK_LEAF);
+	FILE *f = pidfile != NULL ? fopen(pidfile, "re") : NULL;
+	int pid = 0;
+
+	if (f != NULL) {
+		if (fscanf(f, "%d", &pid) == 1 && pid > 1) {
+			kill(pid, SIGTERM);
+			for (int i = 0; i < 300 && kill(pid, 0) == 0; i++) {
+				(void)waitpid(pid, NULL, WNOHANG);
+				nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+			}
+		}
+		fclose(f);
+		unlink(pidfile);
+	}
+	if (sockdir != NULL) {
+		char *sock = zbe_asprintf("%s/%s", sockdir, ZBE_ZONE_SOCKNAME);
+		if (sock != NULL)
+			unlink(sock);
+		free(sock);
+		(void)rmdir(sockdir);
+		char *zdir = strdup(sockdir);
+		if (zdir != NULL) {
+			*strrchr(zdir, '/') = '\0';
+			(void)rmdir(zdir);
+		}
+		free(zdir);
+	}
+	free(pidfile);
+	free(sockdir);
+}

@@ -1,0 +1,139 @@
+/*
+ * zoneadm install.  It makes <zpds>, <zpds>/rpool and
+ * <zpds>/rpool/ZBE1 (tagged for the running host BE, active), fills ZBE1
+ * and marks the zone complete; while it runs <zpds> carries
+ * org.zbe:zonestate=incomplete, and a failure destroys all it made.
+ */
+#include "zone.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Fill root from a directory (cp -a) or a tarball (tar -x), no shell. */
+static zbe_err_t
+populate(zbe_handle_t *h, const char *root, const char *source)
+{
+	struct stat sb;
+
+	if (source == NULL) {
+		if (zbe_image_build_minimal(h, root, h->zone_client,
+		    h->zone_client != NULL ? "/usr/sbin/beadm" : NULL) != ZBE_OK)
+			return zbe_error_prepend(h, "install");
+		return ZBE_OK;
+	}
+	if (stat(source, &sb) != 0)
+		return zbe_fail(h, ZBE_ENOENT, source, "%s", strerror(errno));
+	if (S_ISDIR(sb.st_mode)) {
+		char *from = zbe_asprintf("%s/.", source);
+		const char *argv[] = { "cp", "-a", "--", from, root, NULL };
+		zbe_err_t err = from == NULL ? zbe_fail(h, ZBE_ENOMEM, NULL, NULL)
+		    : zbe_run(h, ZBE_CMD_MUTATE, argv, NULL);
+		free(from);
+		return err;
+	}
+	const char *argv[] = { "tar", "-x", "-f", source, "-C", root, NULL };
+	if (zbe_run(h, ZBE_CMD_MUTATE, argv, NULL) != ZBE_OK) {
+		h->err = ZBE_EZONE;
+		return zbe_error_prepend(h, "%s: does not unpack", source);
+	}
+	return ZBE_OK;
+}
+
+zbe_err_t
+zbe_zone_install(zbe_handle_t *h, const char *zone, const char *source)
+{
+	zbe_zone_conf_t zc;
+	zbe_state_t st;
+	zbe_undo_t undo = { 0 };
+	char *zpds = NULL, *rpool = NULL, *zbe1 = NULL, *root = NULL;
+	bool mounted = false;
+	zbe_err_t err;
+
+	if ((err = zbe_zone_conf_dataset(h, zone, &zc, &zpds)) != ZBE_OK)
+		return err;
+	if (source != NULL && access(source, R_OK) != 0) {
+		err = zbe_fail(h, ZBE_ENOENT, source, "%s", strerror(errno));
+		free(zpds);
+		zbe_zone_conf_free(&zc);
+		return err;
+	}
+	if ((err = zbe_lock(h)) != ZBE_OK)
+		goto unlock;
+	char *parent = strdup(zpds);
+	if (parent == NULL) {
+		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+		goto unlock;
+	}
+	*strrchr(parent, '/') = '\0';
+	const char *roots[] = { parent };
+	err = zbe_state_read(h, &st, 0, roots, 1);
+	free(parent);
+	if (err != ZBE_OK)
+		goto unlock;
+	rpool = zbe_asprintf("%s/rpool", zpds);
+	zbe1 = zbe_asprintf("%s/rpool/ZBE1", zpds);
+	root = zbe_asprintf("%s/root", zc.zonepath);
+	if (rpool == NULL || zbe1 == NULL || root == NULL) {
+		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+		goto out;
+	}
+	if (zbe_tree_find(&st.tree, zpds) != NULL) {
+		err = zbe_fail(h, ZBE_EEXIST, zone, zbe_tree_find(&st.tree, rpool) != NULL
+		    ? "zone already installed" : "dataset %s already exists", zpds);
+		goto out;
+	}
+	if (st.host_uuid == NULL) {
+		err = zbe_fail(h, ZBE_ENOROOT, zone, "the running host boot environment has no uuid");
+		goto out;
+	}
+	char *p1 = zbe_asprintf("%s=incomplete", ZBE_PROP_ZONESTATE);
+	char *p2 = zbe_asprintf("%s=%s", ZBE_PROP_PARENTBE, st.host_uuid);
+	char *p3 = zbe_asprintf("%s=on", ZBE_PROP_ACTIVE);
+	if (p1 == NULL || p2 == NULL || p3 == NULL)
+		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+	if (err == ZBE_OK && (err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "create", "-o", p1, zpds, NULL)) == ZBE_OK)
+		zbe_undo_zfs(&undo, h, "destroy", "-r", zpds, NULL);
+	if (err == ZBE_OK)
+		err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "create", "-o", "canmount=off", "-o", "mountpoint=none",
+		    rpool, NULL);
+	if (err == ZBE_OK)
+		err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "create", "-o", "mountpoint=legacy", "-o",
+		    "canmount=noauto", "-o", p2, "-o", p3, zbe1, NULL);
+	free(p1);
+	free(p2);
+	free(p3);
+	if (err == ZBE_OK && !h->dry_run && mkdir(root, 0755) != 0 && errno != EEXIST)
+		err = zbe_fail(h, ZBE_EIO, root, "%s", strerror(errno));
+	if (err == ZBE_OK) {
+		zbe_ds_t d = { .name = zbe1, .mountpoint_local = true };
+		err = zbe_drv(h)->mount(h, &d, root, true);
+		mounted = err == ZBE_OK;
+	}
+	if (err == ZBE_OK && !h->dry_run)
+		err = populate(h, root, source);
+	if (mounted) {
+		zbe_err_t e2 = zbe_unmount_tree(h, zbe1, err != ZBE_OK);
+		err = err != ZBE_OK ? err : e2;
+	}
+	if (err == ZBE_OK)
+		err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "inherit", ZBE_PROP_ZONESTATE, zpds, NULL);
+	if (err != ZBE_OK) {
+		zbe_undo_run(&undo, h);
+		if (!h->dry_run)
+			(void)rmdir(root);
+	}
+out:
+	zbe_undo_free(&undo);
+	zbe_state_free(&st);
+unlock:
+	zbe_unlock(h);
+	free(zpds);
+	free(rpool);
+	free(zbe1);
+	free(root);
+	zbe_zone_conf_free(&zc);
+	return err;
+}

@@ -1,0 +1,50 @@
+/* zoneadm uninstall. */
+#include "zone.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Destroy the zone's datasets, promoting clones that live elsewhere first. */
+zbe_err_t
+zbe_zone_uninstall(zbe_handle_t *h, const char *zone)
+{
+	zbe_zone_conf_t zc;
+	zbe_state_t st;
+	char *zpds = NULL;
+	zbe_err_t err;
+
+	if ((err = zbe_zone_conf_dataset(h, zone, &zc, &zpds)) != ZBE_OK)
+		return err;
+	if ((err = zbe_lock(h)) != ZBE_OK)
+		goto conf;
+	/* the whole pool: clones of the zone's snapshots may live anywhere in it */
+	char *pool = zbe_pool_of(zpds);
+	const char *roots[] = { pool };
+	err = pool == NULL ? zbe_fail(h, ZBE_ENOMEM, NULL, NULL) : zbe_state_read(h, &st, 0, roots, 1);
+	free(pool);
+	if (err != ZBE_OK)
+		goto unlock;
+	const zbe_ds_t *d = zbe_tree_find(&st.tree, zpds);
+	zbe_zone_state_t s = zbe_zone_state_of(h, &st.tree, zone, zpds);
+	if (d == NULL)
+		err = zbe_fail(h, ZBE_EZONE, zone, "zone is not installed");
+	else if (s == ZBE_ZONE_RUNNING)
+		err = zbe_fail(h, ZBE_EBUSY, zone, "zone is running; halt it first");
+	else
+		err = zbe_destroy_locked(h, &st, d, ZBE_DESTROY_SNAPSHOTS | ZBE_DESTROY_FORCE_UNMOUNT);
+	if (err == ZBE_OK && !h->dry_run) {
+		char *root = zbe_asprintf("%s/root", zc.zonepath);
+		if (root != NULL)
+			(void)rmdir(root);
+		free(root);
+		(void)rmdir(zc.zonepath);
+	}
+	zbe_state_free(&st);
+unlock:
+	zbe_unlock(h);
+conf:
+	free(zpds);
+	zbe_zone_conf_free(&zc);
+	return err;
+}
