@@ -26,6 +26,7 @@ typedef struct zbe_config {
 	char *run_dir;
 	char *zfs;
 	char *zpool;
+	char *driver;      /* auto, openzfs or zfs-fuse; NULL: auto */
 } zbe_config_t;
 
 zbe_err_t zbe_config_load(zbe_config_t *c, const char *path, bool must_exist,
@@ -73,6 +74,8 @@ struct zbe_handle {
 	char *prestart_hook; /* "cmd verb" */
 };
 
+/* Is this OpenZFS version ("2.1.11-1", "2.3.2-2~bpo12+2") one zbe knows? */
+bool zbe_openzfs_version_ok(const char *version);
 /* Dataset of the running host BE (mounted at system_root), or NULL. */
 char *zbe_running_host_dataset(zbe_handle_t *h);
 /* The BE container for the host scope (resolving the default). */

@@ -41,6 +41,12 @@ abspath_ok(const char *v)
 }
 
 static bool
+driver_ok(const char *v)
+{
+	return strcmp(v, "auto") == 0 || strcmp(v, "openzfs") == 0 || strcmp(v, "zfs-fuse") == 0;
+}
+
+static bool
 command_ok(const char *v)
 {
 	return *v != '\0' && *v != '-';
@@ -61,6 +67,7 @@ static const struct key keys[] = {
 	K("run_dir", run_dir, abspath_ok, "an absolute path"),
 	K("zfs", zfs, command_ok, "a command"),
 	K("zpool", zpool, command_ok, "a command"),
+	K("driver", driver, driver_ok, "auto, openzfs or zfs-fuse"),
 };
 
 static zbe_err_t
@@ -167,5 +174,6 @@ zbe_config_free(zbe_config_t *c)
 	free(c->run_dir);
 	free(c->zfs);
 	free(c->zpool);
+	free(c->driver);
 	memset(c, 0, sizeof(*c));
 }

@@ -9,12 +9,56 @@
 
 #define ZBE_DEFAULT_CONF "/etc/zbe/zbe.conf"
 
-/* OpenZFS when its kernel module is loaded; zfs-fuse otherwise.  The
- * driver itself is looked up by this name when first used (zfs/driver.c). */
-static const char *
-probe_driver(void)
+/* Where the loaded OpenZFS module tells its version, e.g. "2.3.2-2~bpo12+2". */
+#define OPENZFS_VERSION_FILE "/sys/module/zfs/version"
+
+/* The oldest OpenZFS the driver knows: Debian 12's 2.1 (channel programs
+ * with -j, multi-dataset snapshots, zfs list -p). */
+#define OPENZFS_MIN_MAJOR 2
+#define OPENZFS_MIN_MINOR 1
+
+bool
+zbe_openzfs_version_ok(const char *version)
 {
-	return access("/sys/module/zfs", F_OK) == 0 ? "openzfs" : "zfs-fuse";
+	unsigned long major, minor;
+	char *end;
+
+	major = strtoul(version, &end, 10);
+	if (end == version || *end != '.')
+		return false;
+	minor = strtoul(end + 1, &end, 10);
+	return major > OPENZFS_MIN_MAJOR || (major == OPENZFS_MIN_MAJOR && minor >= OPENZFS_MIN_MINOR);
+}
+
+/*
+ * Which ZFS: the driver key of zbe.conf, or (auto) OpenZFS when its kernel
+ * module is there (/dev/zfs, /sys/module/zfs), zfs-fuse otherwise.  The
+ * driver itself is looked up by this name when first used (zfs/driver.c).
+ * A loaded OpenZFS older than the driver knows is refused.
+ */
+static zbe_err_t
+choose_driver(zbe_handle_t *h, char *errbuf, size_t errlen)
+{
+	const char *want = h->conf.driver != NULL ? h->conf.driver : "auto";
+	char version[64] = "";
+	FILE *f;
+
+	if (strcmp(want, "auto") != 0)
+		h->driver_name = strcmp(want, "openzfs") == 0 ? "openzfs" : "zfs-fuse";
+	else
+		h->driver_name = access("/dev/zfs", F_OK) == 0 || access("/sys/module/zfs", F_OK) == 0
+		    ? "openzfs" : "zfs-fuse";
+	if (strcmp(h->driver_name, "openzfs") != 0 || (f = fopen(OPENZFS_VERSION_FILE, "re")) == NULL)
+		return ZBE_OK;
+	if (fgets(version, sizeof(version), f) != NULL)
+		version[strcspn(version, "\n")] = '\0';
+	fclose(f);
+	if (version[0] != '\0' && !zbe_openzfs_version_ok(version)) {
+		snprintf(errbuf, errlen, "OpenZFS %s is older than zbe supports (%d.%d or later)", version,
+		    OPENZFS_MIN_MAJOR, OPENZFS_MIN_MINOR);
+		return ZBE_ENOTSUP;
+	}
+	return ZBE_OK;
 }
 
 zbe_handle_t *
@@ -42,7 +86,12 @@ zbe_open(const char *conf_path, zbe_err_t *errp, char *errbuf, size_t errlen)
 		free(h);
 		return NULL;
 	}
-	h->driver_name = probe_driver();
+	if ((err = choose_driver(h, errbuf, errlen)) != ZBE_OK) {
+		*errp = err;
+		zbe_config_free(&h->conf);
+		free(h);
+		return NULL;
+	}
 	h->lock_fd = -1;
 	h->scope = ZBE_SCOPE_HOST;
 	*errp = ZBE_OK;

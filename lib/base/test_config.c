@@ -93,6 +93,39 @@ errors_name_file_and_line(void **state)
 	assert_int_equal(zbe_config_load(&c, "/nonexistent/x.conf", true, err, sizeof(err)), ZBE_ECONFIG);
 }
 
+static void
+driver_key(void **state)
+{
+	zbe_config_t c;
+	char err[256];
+	(void)state;
+	write_conf("driver = openzfs\n");
+	assert_int_equal(zbe_config_load(&c, path, true, err, sizeof(err)), ZBE_OK);
+	assert_string_equal(c.driver, "openzfs");
+	zbe_config_free(&c);
+	write_conf("driver = zfs-fuse\n");
+	assert_int_equal(zbe_config_load(&c, path, true, err, sizeof(err)), ZBE_OK);
+	assert_string_equal(c.driver, "zfs-fuse");
+	zbe_config_free(&c);
+	write_conf("driver = btrfs\n");
+	assert_int_equal(zbe_config_load(&c, path, true, err, sizeof(err)), ZBE_ECONFIG);
+	assert_non_null(strstr(err, "auto, openzfs or zfs-fuse"));
+}
+
+static void
+openzfs_versions(void **state)
+{
+	(void)state;
+	assert_true(zbe_openzfs_version_ok("2.1.11-1+deb12u1"));
+	assert_true(zbe_openzfs_version_ok("2.3.2-2~bpo12+2"));
+	assert_true(zbe_openzfs_version_ok("2.10.0"));
+	assert_true(zbe_openzfs_version_ok("3.0.0"));
+	assert_false(zbe_openzfs_version_ok("2.0.7-1"));
+	assert_false(zbe_openzfs_version_ok("0.8.6-1"));
+	assert_false(zbe_openzfs_version_ok("garbage"));
+	assert_false(zbe_openzfs_version_ok(""));
+}
+
 int
 main(void)
 {
@@ -100,6 +133,8 @@ main(void)
 		cmocka_unit_test(defaults),
 		cmocka_unit_test(keys_and_comments),
 		cmocka_unit_test(errors_name_file_and_line),
+		cmocka_unit_test(driver_key),
+		cmocka_unit_test(openzfs_versions),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -6,7 +6,8 @@
  * zfs, runtime and state.
  *
  * Within the layer, files call down this list and never up it:
- *   op, promote, mount_tree -> mount_confined -> mount -> destroy_promote
+ *   op, promote, mount_tree, destroy_program -> mount_confined -> mount
+ *   -> destroy_promote
  *   -> carry, activate, destroy, create, snapshot, rename, rollback, list
  */
 #ifndef ZBE_BE_H
@@ -81,9 +82,33 @@ zbe_err_t zbe_unmount_be(zbe_handle_t *h, const zbe_ds_t *be, bool force);
 
 /* ---- destroy-and-promote (destroy_promote.c) ---- */
 
-/* Destroy be, promoting clones of its snapshots that live elsewhere first.
- * Lock held, the operation's own checks done. */
+/* One step: promote a clone, or destroy a dataset or a snapshot with
+ * everything below it (as zfs destroy -r). */
+typedef struct zbe_destroy_step {
+	bool promote;
+	char *target;
+	const zbe_ds_t *be; /* the BE the step is for (messages) */
+} zbe_destroy_step_t;
+
+typedef struct zbe_destroy_plan {
+	zbe_destroy_step_t *steps;
+	size_t n, cap;
+} zbe_destroy_plan_t;
+
+/* Check be for destruction, unmount it (ZBE_DESTROY_FORCE_UNMOUNT) and add
+ * its steps to plan.  Lock held, the operation's own checks done. */
+zbe_err_t zbe_destroy_plan_add(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, int flags,
+    zbe_destroy_plan_t *plan);
+/* Run the plan: zfs commands one by one, or one channel program per pool. */
+zbe_err_t zbe_destroy_plan_run(zbe_handle_t *h, const zbe_state_t *st, const zbe_destroy_plan_t *plan);
+void zbe_destroy_plan_free(zbe_destroy_plan_t *plan);
+/* Plan and run the destruction of one BE. */
 zbe_err_t zbe_destroy_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, int flags);
+
+/* ---- the plan as one channel program (destroy_program.c) ---- */
+
+/* One "zfs program" per pool the plan touches (steps in their order). */
+zbe_err_t zbe_destroy_program(zbe_handle_t *h, const zbe_destroy_plan_t *plan);
 /* Has anything but the datasets under except_under and except_too been
  * cloned from snapname (or the same snapshot of a child)? */
 bool zbe_snapshot_has_clones(const zbe_state_t *st, const char *snapname, const char *except_under,
@@ -91,9 +116,13 @@ bool zbe_snapshot_has_clones(const zbe_state_t *st, const char *snapname, const 
 
 /* ---- host BE operations carry the zones along (carry.c) ---- */
 
-/* Give each zone a new ZBE for the new host BE, cloned from its ZBE of src_uuid. */
+/* For each zone, its ZBE that belongs to the host BE src_uuid, or NULL
+ * where there is none or more than one (a warning says so); free(*out). */
+zbe_err_t zbe_zones_sources(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers_t *z,
+    const char *src_uuid, const zbe_ds_t ***out);
+/* Clone each zone's source ZBE @snap into its next ZBE<n> for the new host BE. */
 zbe_err_t zbe_zones_carry(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers_t *z,
-    const char *src_uuid, const char *new_uuid, const char *snap, zbe_undo_t *undo);
+    const zbe_ds_t *const *src, const char *new_uuid, const char *snap, zbe_undo_t *undo);
 
 /* ---- activation (activate.c) ---- */
 

@@ -2,21 +2,16 @@
  * beadm create NEW on the host carries the zones along (the seed's
  * global-zone side): for every installed zone, the ZBE that belongs to
  * the source host BE is cloned into a new ZBE<n> with parentbe = NEW,
- * active=on.  All zones are snapshotted at one instant (one "zfs
- * snapshot -r" over the common parent of those ZBEs), and the snapshots
- * nobody cloned are destroyed at once, the cloned ones deferred
- * ("destroy -d -r"), so they vanish with their last clone.  On zfs-fuse,
- * where that recursive destroy wedges the pool, each zone's ZBE is
- * snapshotted on its own instead (a snapshot and a clone per zone).
- * (activate.c promotes each zone's ZBE of NEW; destroy.c destroys each
- * zone's ZBEs of OLD.)
+ * active=on.  create.c takes the snapshots (on OpenZFS those of the host
+ * BE and of every zone at one instant).  activate.c promotes each
+ * zone's ZBE of NEW; destroy.c destroys each zone's ZBEs of OLD.
  */
 #include "be.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* "ZBE<n+1>" for the highest ZBE<n> in rpool. */
+/* "ZBE<n+1>" for the highest ZBE<n> in the zone's container. */
 static char *
 next_zbe_name(const zbe_state_t *st, const char *rpool)
 {
@@ -33,21 +28,6 @@ next_zbe_name(const zbe_state_t *st, const char *rpool)
 			max = k;
 	}
 	return zbe_asprintf("%s/ZBE%lu", rpool, max + 1);
-}
-
-/* Longest common dataset prefix of a and b (whole components). */
-static void
-common_parent(char *acc, const char *b)
-{
-	size_t i = 0, last = 0;
-
-	while (acc[i] != '\0' && acc[i] == b[i]) {
-		i++;
-		if (acc[i] == '/' || acc[i] == '\0')
-			if (b[i] == '/' || b[i] == '\0')
-				last = i;
-	}
-	acc[last] = '\0';
 }
 
 /* zfs clone ZBE@snap to the zone's next ZBE<n>, for the new host BE. */
@@ -86,92 +66,35 @@ clone_zbe(zbe_handle_t *h, const zbe_state_t *st, const char *rpool, const zbe_d
 	return err;
 }
 
-/* zfs-fuse: a snapshot and a clone per zone, no recursive destroy. */
-static zbe_err_t
-carry_one_by_one(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers_t *z,
-    const zbe_ds_t **src, const char *new_uuid, const char *snap, zbe_undo_t *undo)
-{
-	char *autoprop = zbe_asprintf("%s=on", ZBE_PROP_AUTO);
-	zbe_err_t err = autoprop == NULL ? zbe_fail(h, ZBE_ENOMEM, NULL, NULL) : ZBE_OK;
-
-	for (size_t i = 0; i < z->n && err == ZBE_OK; i++) {
-		if (src[i] == NULL)
-			continue;
-		char *full = zbe_asprintf("%s@%s", src[i]->name, snap);
-		err = full == NULL ? zbe_fail(h, ZBE_ENOMEM, NULL, NULL)
-		    : zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "snapshot", "-o", autoprop, full, NULL);
-		if (err == ZBE_OK) {
-			zbe_undo_zfs(undo, h, "destroy", full, NULL);
-			err = clone_zbe(h, st, z->containers[i], src[i], new_uuid, snap, undo);
-		}
-		free(full);
-	}
-	free(autoprop);
-	return err;
-}
-
 zbe_err_t
-zbe_zones_carry(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers_t *z,
-    const char *src_uuid, const char *new_uuid, const char *snap, zbe_undo_t *undo)
+zbe_zones_sources(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers_t *z,
+    const char *src_uuid, const zbe_ds_t ***out)
 {
 	const zbe_ds_t **src = calloc(z->n + 1, sizeof(*src));
-	char *common = NULL, *full = NULL;
-	zbe_err_t err = ZBE_OK;
-	size_t nsrc = 0;
 
+	*out = src;
 	if (src == NULL)
 		return zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
 	for (size_t i = 0; i < z->n; i++) {
 		size_t count;
 		const zbe_ds_t *d = zbe_zbe_of(st, z->containers[i], src_uuid, true, &count);
-		if (count == 1) {
+		if (count == 1)
 			src[i] = d;
-			nsrc++;
-		} else if (zbe_tree_find(&st->tree, z->containers[i]) != NULL) {
+		else if (zbe_tree_find(&st->tree, z->containers[i]) != NULL)
 			zbe_log(h, ZBE_LOG_WARN, "zone %s: %s active zone boot environment; not carried",
 			    z->zones[i], count == 0 ? "no" : "more than one");
-		}
 	}
-	if (nsrc == 0)
-		goto out;
-	if (!zbe_drv(h)->recursive_snapshot_destroy_ok) {
-		err = carry_one_by_one(h, st, z, src, new_uuid, snap, undo);
-		goto out;
-	}
-	for (size_t i = 0; i < z->n; i++) {
-		if (src[i] == NULL)
-			continue;
-		if (common == NULL)
-			common = strdup(src[i]->name);
-		else
-			common_parent(common, src[i]->name);
-	}
-	if (common == NULL || *common == '\0') {
-		/* zones on different pools: not one instant; refuse rather than pretend */
-		err = zbe_fail(h, ZBE_ENOTSUP, "create", "zones on more than one pool");
-		goto out;
-	}
-	char *autoprop = zbe_asprintf("%s=on", ZBE_PROP_AUTO);
-	full = zbe_asprintf("%s@%s", common, snap);
-	if (autoprop == NULL || full == NULL) {
-		free(autoprop);
-		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
-		goto out;
-	}
-	err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "snapshot", "-r", "-o", autoprop, full, NULL);
-	free(autoprop);
-	if (err != ZBE_OK)
-		goto out;
-	zbe_undo_zfs(undo, h, "destroy", "-r", full, NULL);
+	return ZBE_OK;
+}
+
+zbe_err_t
+zbe_zones_carry(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers_t *z,
+    const zbe_ds_t *const *src, const char *new_uuid, const char *snap, zbe_undo_t *undo)
+{
+	zbe_err_t err = ZBE_OK;
+
 	for (size_t i = 0; i < z->n && err == ZBE_OK; i++)
 		if (src[i] != NULL)
 			err = clone_zbe(h, st, z->containers[i], src[i], new_uuid, snap, undo);
-	/* the snapshots no clone needs go now; the cloned ones with their clone */
-	if (err == ZBE_OK)
-		err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "destroy", "-d", "-r", full, NULL);
-out:
-	free(src);
-	free(common);
-	free(full);
 	return err;
 }

@@ -50,13 +50,12 @@ check_prop(zbe_handle_t *h, const char *pv)
  * same name would collide there.
  */
 static char *
-auto_snap_name(const zbe_state_t *st, const zbe_ds_t *be)
+auto_snap_name(const zbe_state_t *st)
 {
 	char stamp[32], name[64];
 	time_t now = time(NULL);
 	struct tm tm;
 
-	(void)be;
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%d-%H:%M:%S", &tm);
 	for (unsigned serial = 1;; serial++) {
@@ -215,22 +214,73 @@ clone_be(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *src, const char
 	return err;
 }
 
-/* The source's automatic snapshot, named and tagged by zbe. */
+/*
+ * zbe's automatic snapshot @snap of the source BE (with its children, when
+ * be is not NULL) and of each zone's source ZBE, tagged org.zbe:auto=on.
+ * On OpenZFS one "zfs snapshot" per pool takes them all in one
+ * transaction group: the host BE and its zones at one instant.  zfs-fuse
+ * takes one dataset per command (the BE's children with -r).
+ */
 static zbe_err_t
-snapshot_source(zbe_op_t *op, const zbe_ds_t *src, char **snap)
+snapshot_instant(zbe_op_t *op, const zbe_ds_t *be, const zbe_ds_t *const *zones, const char *snap)
 {
 	zbe_handle_t *h = op->h;
-	char *full = NULL, *autoprop = NULL;
-	zbe_err_t err;
+	zbe_argv_t names = { 0 };
+	zbe_err_t err = ZBE_OK;
+	bool multi = zbe_drv(h)->multi_snapshot;
+	size_t first = 0, end = 0;
 
-	if ((*snap = auto_snap_name(&op->st, src)) == NULL ||
-	    (full = zbe_asprintf("%s@%s", src->name, *snap)) == NULL ||
-	    (autoprop = zbe_asprintf("%s=on", ZBE_PROP_AUTO)) == NULL)
+	if (be != NULL && multi)
+		zbe_state_range(&op->st, be, &first, &end);
+	for (size_t i = first; i < end; i++)
+		if (!op->st.tree.ds[i].snapshot)
+			zbe_argv_add(&names, op->st.tree.ds[i].name);
+	if (be != NULL && !multi)
+		zbe_argv_add(&names, be->name);
+	for (size_t i = 0; zones != NULL && i < op->zones.n; i++)
+		if (zones[i] != NULL)
+			zbe_argv_add(&names, zones[i]->name);
+	if (names.oom)
 		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
-	else if ((err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "snapshot", "-r", "-o", autoprop, full, NULL)) == ZBE_OK)
-		zbe_undo_zfs(&op->undo, h, "destroy", "-r", full, NULL);
-	free(autoprop);
-	free(full);
+	for (size_t i = 0; err == ZBE_OK && i < names.n;) {
+		/* multi: every name of this pool in one command; else one name (-r for the BE) */
+		char *pool = zbe_pool_of(names.v[i]);
+		zbe_argv_t a = { 0 };
+		size_t took = 0;
+		zbe_argv_add(&a, h->conf.zfs);
+		zbe_argv_add(&a, "snapshot");
+		if (!multi && be != NULL && strcmp(names.v[i], be->name) == 0)
+			zbe_argv_add(&a, "-r");
+		zbe_argv_add(&a, "-o");
+		zbe_argv_addf(&a, "%s=on", ZBE_PROP_AUTO);
+		for (size_t k = i; k < names.n && (took == 0 || multi); k++) {
+			char *kp = zbe_pool_of(names.v[k]);
+			bool same = pool != NULL && kp != NULL && strcmp(kp, pool) == 0;
+			free(kp);
+			if (!same || (k > i && k != i + took))
+				break;
+			zbe_argv_addf(&a, "%s@%s", names.v[k], snap);
+			took++;
+		}
+		free(pool);
+		a.oom |= took == 0;
+		if ((err = zbe_run_argv(h, ZBE_CMD_MUTATE, &a, NULL)) != ZBE_OK)
+			break;
+		/* undone one snapshot at a time (zfs destroy takes one dataset's) */
+		for (size_t k = i; k < i + took; k++) {
+			char *full = zbe_asprintf("%s@%s", names.v[k], snap);
+			bool recursive = !multi && be != NULL && strcmp(names.v[k], be->name) == 0;
+			if (full == NULL)
+				op->undo.oom = true;
+			else if (recursive)
+				zbe_undo_zfs(&op->undo, h, "destroy", "-r", full, NULL);
+			else
+				zbe_undo_zfs(&op->undo, h, "destroy", full, NULL);
+			free(full);
+		}
+		i += took;
+	}
+	zbe_argv_free(&names);
 	return err;
 }
 
@@ -257,9 +307,10 @@ zbe_create(zbe_handle_t *h, const zbe_create_opts_t *o)
 	zbe_op_t op;
 	const zbe_ds_t *src = NULL;
 	char *snap = NULL, *local = NULL, *newroot = NULL;
+	const zbe_ds_t **zsrc = NULL;
 	char uuid[37];
 	const char *parent_uuid = NULL;
-	bool fresh = false;
+	bool fresh = false, multi = false;
 	zbe_err_t err;
 
 	if ((err = check_opts(h, o)) != ZBE_OK)
@@ -281,21 +332,33 @@ zbe_create(zbe_handle_t *h, const zbe_create_opts_t *o)
 		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
 	if (err == ZBE_OK)
 		err = read_local_props(h, src->name, &local);
+	if (err == ZBE_OK && op.zones.n > 0)
+		err = zbe_zones_sources(h, &op.st, &op.zones, src->uuid, &zsrc);
 	if (err == ZBE_OK && snap == NULL) {
-		err = snapshot_source(&op, src, &snap);
+		/* the BE and (OpenZFS) every zone at one instant */
+		multi = zbe_drv(h)->multi_snapshot;
+		if ((snap = auto_snap_name(&op.st)) == NULL)
+			err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+		else
+			err = snapshot_instant(&op, src, multi ? zsrc : NULL, snap);
 		fresh = true;
 	}
 	if (err == ZBE_OK)
 		err = clone_be(h, &op.st, src, snap, fresh, newroot, o, parent_uuid, local, &op.undo);
-	if (err == ZBE_OK && op.zones.n > 0) {
+	if (err == ZBE_OK && zsrc != NULL) {
 		/* a snapshot the user named is theirs: the zones get an automatic one */
-		char *zsnap = fresh ? strdup(snap) : auto_snap_name(&op.st, src);
-		err = zsnap == NULL ? zbe_fail(h, ZBE_ENOMEM, NULL, NULL)
-		    : zbe_zones_carry(h, &op.st, &op.zones, src->uuid, uuid, zsnap, &op.undo);
+		char *zsnap = fresh ? strdup(snap) : auto_snap_name(&op.st);
+		if (zsnap == NULL)
+			err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+		else if (!(fresh && multi))
+			err = snapshot_instant(&op, NULL, zsrc, zsnap);
+		if (err == ZBE_OK)
+			err = zbe_zones_carry(h, &op.st, &op.zones, zsrc, uuid, zsnap, &op.undo);
 		free(zsnap);
 	}
 	if (err == ZBE_OK && o->activate)
 		err = zbe_activate_locked(h, &op.st, &op.zones, newroot, parent_uuid, &op.undo);
+	free(zsrc);
 	free(snap);
 	free(local);
 	free(newroot);

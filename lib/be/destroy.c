@@ -1,17 +1,17 @@
 /*
  * beadm destroy BE and beadm destroy BE@snapshot.  Destroying a host BE
  * destroys the zones' BEs that belonged to it too, each the same way
- * (destroy_promote.c).
+ * (destroy_promote.c), all in one plan: on OpenZFS one transaction group.
  */
 #include "be.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* The ZBEs, in every zone, of the host BE with this uuid. */
+/* Plan the ZBEs, in every zone, of the host BE with this uuid. */
 static zbe_err_t
-destroy_zones_zbes(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers_t *z,
-    const char *uuid, int flags)
+plan_zones_zbes(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers_t *z,
+    const char *uuid, int flags, zbe_destroy_plan_t *plan)
 {
 	zbe_err_t err = ZBE_OK;
 
@@ -23,7 +23,7 @@ destroy_zones_zbes(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_contai
 			    strchr(d->name + cl + 1, '/') != NULL || d->parentbe == NULL ||
 			    strcmp(d->parentbe, uuid) != 0)
 				continue;
-			err = zbe_destroy_locked(h, st, d, flags | ZBE_DESTROY_FORCE_UNMOUNT);
+			err = zbe_destroy_plan_add(h, st, d, flags | ZBE_DESTROY_FORCE_UNMOUNT, plan);
 		}
 	}
 	return err;
@@ -32,6 +32,7 @@ destroy_zones_zbes(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_contai
 zbe_err_t
 zbe_destroy(zbe_handle_t *h, const char *name, int flags)
 {
+	zbe_destroy_plan_t plan = { 0 };
 	zbe_op_t op;
 	zbe_err_t err = zbe_op_begin(h, &op, ZBE_OP_BOOTFS | ZBE_OP_ZONES, name, "destroy");
 
@@ -45,10 +46,13 @@ zbe_destroy(zbe_handle_t *h, const char *name, int flags)
 		err = zbe_fail(h, ZBE_EBOOTFS, name,
 		    "is active on reboot; activate another boot environment first");
 	else
-		err = zbe_destroy_locked(h, &op.st, op.be, flags);
+		err = zbe_destroy_plan_add(h, &op.st, op.be, flags, &plan);
 	/* the zones' BEs that belonged to it go too (their own checks apply) */
 	if (err == ZBE_OK && h->scope == ZBE_SCOPE_HOST && op.be->uuid != NULL)
-		err = destroy_zones_zbes(h, &op.st, &op.zones, op.be->uuid, flags | ZBE_DESTROY_SNAPSHOTS);
+		err = plan_zones_zbes(h, &op.st, &op.zones, op.be->uuid, flags | ZBE_DESTROY_SNAPSHOTS, &plan);
+	if (err == ZBE_OK)
+		err = zbe_destroy_plan_run(h, &op.st, &plan);
+	zbe_destroy_plan_free(&plan);
 	return zbe_op_end(&op, err);
 }
 

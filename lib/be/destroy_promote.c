@@ -3,7 +3,11 @@
  * that live elsewhere are collected first, then promoted (one per dataset:
  * promoting the clone of the newest cloned snapshot moves every older
  * snapshot with it), then the BE goes, then its origin snapshot when zbe
- * made it and nothing else was cloned from it.
+ * made it and nothing else was cloned from it.  All of it is checked and
+ * unmounted first and written down as a plan; the plan then runs as zfs
+ * commands (zfs-fuse) or as one channel program per pool (OpenZFS,
+ * be/destroy_program.c), which does it all or nothing in one transaction
+ * group.
  */
 #include "be.h"
 
@@ -161,8 +165,38 @@ report_partial(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, const
 		    "destroy it again once nothing uses it", gone, was, saved.msg);
 }
 
+void
+zbe_destroy_plan_free(zbe_destroy_plan_t *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->steps[i].target);
+	free(p->steps);
+	memset(p, 0, sizeof(*p));
+}
+
+static zbe_err_t
+add_step(zbe_handle_t *h, zbe_destroy_plan_t *p, bool promote, const char *target, const zbe_ds_t *be)
+{
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 8;
+		zbe_destroy_step_t *v = realloc(p->steps, cap * sizeof(*v));
+		if (v == NULL)
+			return zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+		p->steps = v;
+		p->cap = cap;
+	}
+	zbe_destroy_step_t *st = &p->steps[p->n];
+	if ((st->target = strdup(target)) == NULL)
+		return zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+	st->promote = promote;
+	st->be = be;
+	p->n++;
+	return ZBE_OK;
+}
+
 zbe_err_t
-zbe_destroy_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, int flags)
+zbe_destroy_plan_add(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, int flags,
+    zbe_destroy_plan_t *plan)
 {
 	size_t first, end, nds = 0;
 	promo_t *p;
@@ -192,21 +226,20 @@ zbe_destroy_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, i
 			goto out;
 		}
 		/* a zone's mounts are taken apart without trusting its paths */
-		err = zbe_unmount_be(h, be, true);
-		if (err != ZBE_OK)
+		if ((err = zbe_unmount_be(h, be, true)) != ZBE_OK)
 			goto out;
 	}
 	for (size_t i = 0; err == ZBE_OK && i < end - first; i++)
 		if (p[i].clone != NULL)
-			err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "promote", p[i].clone->name, NULL);
-	if (err == ZBE_OK && (err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "destroy", "-r", be->name, NULL)) != ZBE_OK)
-		report_partial(h, st, be, name);
+			err = add_step(h, plan, true, p[i].clone->name, be);
+	if (err == ZBE_OK)
+		err = add_step(h, plan, false, be->name, be);
 	/* its origin, when zbe made it and nobody else needs it */
 	if (err == ZBE_OK && p[0].clone == NULL && be->origin != NULL) {
 		const zbe_ds_t *o = zbe_tree_find(&st->tree, be->origin);
 		if (o != NULL && o->auto_snap && !o->deferred && may_destroy_snapshot(h, st, o->name) &&
 		    !zbe_snapshot_has_clones(st, be->origin, be->name, NULL))
-			err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "destroy", "-r", be->origin, NULL);
+			err = add_step(h, plan, false, be->origin, be);
 	} else if (err == ZBE_OK && p[0].clone != NULL) {
 		/* after the promotion the BE was a clone of the promoted one's snapshot */
 		const zbe_ds_t *o = &st->tree.ds[p[0].snap_pos];
@@ -215,10 +248,49 @@ zbe_destroy_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, i
 			err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
 		else if (o->auto_snap && !o->deferred && may_destroy_snapshot(h, st, moved) &&
 		    !zbe_snapshot_has_clones(st, o->name, be->name, p[0].clone->name))
-			err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "destroy", "-r", moved, NULL);
+			err = add_step(h, plan, false, moved, be);
 		free(moved);
 	}
 out:
 	free(p);
+	return err;
+}
+
+/* zfs-fuse: the plan as zfs commands, one by one. */
+static zbe_err_t
+run_commands(zbe_handle_t *h, const zbe_state_t *st, const zbe_destroy_plan_t *plan)
+{
+	zbe_err_t err = ZBE_OK;
+
+	for (size_t i = 0; i < plan->n && err == ZBE_OK; i++) {
+		const zbe_destroy_step_t *s = &plan->steps[i];
+		if (s->promote)
+			err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "promote", s->target, NULL);
+		else if ((err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "destroy", "-r", s->target, NULL)) != ZBE_OK &&
+		    strcmp(s->target, s->be->name) == 0)
+			report_partial(h, st, s->be, strrchr(s->be->name, '/') + 1);
+	}
+	return err;
+}
+
+zbe_err_t
+zbe_destroy_plan_run(zbe_handle_t *h, const zbe_state_t *st, const zbe_destroy_plan_t *plan)
+{
+	if (plan->n == 0)
+		return ZBE_OK;
+	if (zbe_drv(h)->channel_programs)
+		return zbe_destroy_program(h, plan);
+	return run_commands(h, st, plan);
+}
+
+zbe_err_t
+zbe_destroy_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, int flags)
+{
+	zbe_destroy_plan_t plan = { 0 };
+	zbe_err_t err = zbe_destroy_plan_add(h, st, be, flags, &plan);
+
+	if (err == ZBE_OK)
+		err = zbe_destroy_plan_run(h, st, &plan);
+	zbe_destroy_plan_free(&plan);
 	return err;
 }

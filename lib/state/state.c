@@ -43,7 +43,7 @@ zbe_state_read(zbe_handle_t *h, zbe_state_t *st, unsigned what,
 		if (roots[i] != NULL)
 			roots[kept++] = roots[i];
 	nroots = kept;
-	err = zbe_drv(h)->read_tree(h, roots, nroots, -1, &st->tree);
+	err = zbe_drv(h)->read_tree(h, roots, nroots, &st->tree);
 	free(roots);
 	if (err == ZBE_EZFS && h->scope == ZBE_SCOPE_ZONE && strstr(h->errmsg, "does not exist") != NULL)
 		err = zbe_fail(h, ZBE_EZONE, h->zone, "zone is not installed");

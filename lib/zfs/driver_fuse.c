@@ -11,39 +11,21 @@
 #include <string.h>
 
 static zbe_err_t
-fuse_read_tree(zbe_handle_t *h, const char *const *roots, size_t nroots, int depth, zbe_tree_t *out)
+fuse_read_tree(zbe_handle_t *h, const char *const *roots, size_t nroots, zbe_tree_t *out)
 {
 	zbe_argv_t a = { 0 };
-	char props[512] = "";
-	zbe_err_t err;
+	char *props = zbe_tree_props_csv(NULL);
 
-	for (size_t i = 0; zbe_tree_props[i] != NULL; i++) {
-		strcat(props, i ? "," : "");
-		strcat(props, zbe_tree_props[i]);
-	}
 	zbe_argv_add(&a, h->conf.zfs);
 	zbe_argv_add(&a, "get");
 	zbe_argv_add(&a, "-Hp");
-	if (depth < 0) {
-		zbe_argv_add(&a, "-r");
-	} else {
-		zbe_argv_add(&a, "-d");
-		zbe_argv_addf(&a, "%d", depth);
-	}
+	zbe_argv_add(&a, "-r");
 	zbe_argv_add(&a, "-o");
 	zbe_argv_add(&a, "name,property,value,source");
-	zbe_argv_add(&a, props);
-	for (size_t i = 0; i < nroots; i++)
-		zbe_argv_add(&a, roots[i]);
-	if (a.oom) {
-		zbe_argv_free(&a);
-		return zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
-	}
-	err = zbe_run_lines(h, (const char *const *)a.v, zbe_tree_get_line, out);
-	zbe_argv_free(&a);
-	if (err == ZBE_OK)
-		zbe_tree_finish(out);
-	return err;
+	zbe_argv_add(&a, props != NULL ? props : "");
+	a.oom |= props == NULL;
+	free(props);
+	return zbe_tree_run(h, &a, roots, nroots, zbe_tree_get_line, out);
 }
 
 static zbe_err_t
@@ -107,6 +89,6 @@ const zbe_driver_t zbe_driver_fuse = {
 	.read_tree = fuse_read_tree,
 	.mount = fuse_mount,
 	.unmount = fuse_unmount,
-	.rename_remounts_clones = true,
 	.get_bootfs = fuse_get_bootfs,
+	.rename_remounts_clones = true,
 };

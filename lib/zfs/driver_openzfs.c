@@ -1,25 +1,25 @@
 /*
- * The OpenZFS 2.x driver: "zfs list -Hp" reads a tree with one call,
- * legacy datasets mount with mount(8) ("mount -t zfs -o zfsutil"), and
- * "zpool get -Hp" reads bootfs.  Selected when the zfs kernel module is
- * loaded.
+ * The OpenZFS driver (the kernel module, 2.1 and later): "zfs list -Hp"
+ * reads a tree with one call and "zpool get -Hp" reads bootfs.  Datasets
+ * are mounted with mount(2) itself, where a legacy or any other dataset
+ * mounts alike (the kernel takes its options from the properties and
+ * ignores "zfsutil", which only tells mount.zfs that zfs(8) called it).
+ * No process per mount: under emulation a process start costs more than
+ * the mount.
  */
 #include "zfs.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 
 static zbe_err_t
-ozfs_read_tree(zbe_handle_t *h, const char *const *roots, size_t nroots, int depth, zbe_tree_t *out)
+ozfs_read_tree(zbe_handle_t *h, const char *const *roots, size_t nroots, zbe_tree_t *out)
 {
 	zbe_argv_t a = { 0 };
-	char props[512] = "name";
-	zbe_err_t err;
+	char *cols = zbe_tree_props_csv("name");
 
-	for (size_t i = 0; zbe_tree_props[i] != NULL; i++) {
-		strcat(props, ",");
-		strcat(props, zbe_tree_props[i]);
-	}
 	zbe_argv_add(&a, h->conf.zfs);
 	zbe_argv_add(&a, "list");
 	zbe_argv_add(&a, "-Hp");
@@ -27,44 +27,46 @@ ozfs_read_tree(zbe_handle_t *h, const char *const *roots, size_t nroots, int dep
 	zbe_argv_add(&a, "filesystem,snapshot");
 	zbe_argv_add(&a, "-s");
 	zbe_argv_add(&a, "createtxg");
-	if (depth < 0) {
-		zbe_argv_add(&a, "-r");
-	} else {
-		zbe_argv_add(&a, "-d");
-		zbe_argv_addf(&a, "%d", depth);
-	}
+	zbe_argv_add(&a, "-r");
 	zbe_argv_add(&a, "-o");
-	zbe_argv_add(&a, props);
-	for (size_t i = 0; i < nroots; i++)
-		zbe_argv_add(&a, roots[i]);
-	if (a.oom) {
-		zbe_argv_free(&a);
-		return zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
-	}
-	err = zbe_run_lines(h, (const char *const *)a.v, zbe_tree_list_line, out);
-	zbe_argv_free(&a);
-	if (err == ZBE_OK)
-		zbe_tree_finish(out);
-	return err;
+	zbe_argv_add(&a, cols != NULL ? cols : "");
+	a.oom |= cols == NULL;
+	free(cols);
+	return zbe_tree_run(h, &a, roots, nroots, zbe_tree_list_line, out);
 }
 
 static zbe_err_t
 ozfs_mount(zbe_handle_t *h, const zbe_ds_t *ds, const char *path, bool is_root)
 {
-	const char *argv[] = { "mount", "-t", "zfs", "-o", "zfsutil", ds->name, path, NULL };
+	bool legacy = ds->mountpoint == NULL || strcmp(ds->mountpoint, "legacy") == 0;
 
 	(void)is_root;
-	return zbe_run(h, ZBE_CMD_MUTATE, argv, NULL);
+	zbe_log(h, h->dry_run ? ZBE_LOG_PLAN : ZBE_LOG_TRACE, "mount -t zfs%s %s %s",
+	    legacy ? "" : " -o zfsutil", ds->name, path);
+	if (h->dry_run)
+		return ZBE_OK;
+	if (mount(ds->name, path, "zfs", 0, NULL) != 0)
+		return zbe_fail_sys(h, ZBE_EZFS, errno, "mount -t zfs %s %s", ds->name, path);
+	return ZBE_OK;
 }
 
 static zbe_err_t
 ozfs_unmount(zbe_handle_t *h, const char *dataset, const char *path, bool force, bool is_root)
 {
-	const char *argv[] = { "umount", force ? "-f" : path, force ? path : NULL, NULL };
+	int rc;
 
 	(void)dataset;
 	(void)is_root;
-	return zbe_run(h, ZBE_CMD_MUTATE, argv, NULL);
+	zbe_log(h, h->dry_run ? ZBE_LOG_PLAN : ZBE_LOG_TRACE, "umount%s %s", force ? " -f" : "", path);
+	if (h->dry_run)
+		return ZBE_OK;
+	rc = umount2(path, UMOUNT_NOFOLLOW);
+	/* -f: a busy one leaves the tree now and goes when its last user does */
+	if (rc != 0 && errno == EBUSY && force)
+		rc = umount2(path, UMOUNT_NOFOLLOW | MNT_DETACH);
+	if (rc != 0)
+		return zbe_fail_sys(h, errno == EBUSY ? ZBE_EBUSY : ZBE_EZFS, errno, "umount %s", path);
+	return ZBE_OK;
 }
 
 static zbe_err_t
@@ -89,6 +91,7 @@ const zbe_driver_t zbe_driver_openzfs = {
 	.read_tree = ozfs_read_tree,
 	.mount = ozfs_mount,
 	.unmount = ozfs_unmount,
-	.recursive_snapshot_destroy_ok = true,
 	.get_bootfs = ozfs_get_bootfs,
+	.multi_snapshot = true,
+	.channel_programs = true,
 };

@@ -95,6 +95,36 @@ list_lines(void **state)
 	zbe_tree_free(&t);
 }
 
+/* zfs list gives no sources: a child's mountpoint is its own when it is not
+ * what its parent's makes it. */
+static void
+list_mountpoint_sources(void **state)
+{
+	zbe_tree_t t = { 0 };
+	const char *lines[] = {
+		"p/ROOT/a\tfilesystem\t1\t1\t-\tlegacy\tnoauto\tu\t-\t-\t-\t-\t-\toff",
+		"p/ROOT/a/var\tfilesystem\t1\t2\t-\tlegacy\ton\t-\t-\t-\t-\t-\t-\toff",
+		"p/ROOT/a/opt\tfilesystem\t1\t3\t-\t/opt\ton\t-\t-\t-\t-\t-\t-\toff",
+		"p/ROOT/b\tfilesystem\t1\t4\t-\t/\tnoauto\tu2\t-\t-\t-\t-\t-\toff",
+		"p/ROOT/b/var\tfilesystem\t1\t5\t-\t/var\ton\t-\t-\t-\t-\t-\t-\toff",
+		"p/ROOT/b/srv\tfilesystem\t1\t6\t-\t/elsewhere\ton\t-\t-\t-\t-\t-\t-\toff",
+		"p/ROOT/b/var/log\tfilesystem\t1\t7\t-\t/var/log\ton\t-\t-\t-\t-\t-\t-\toff",
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		char buf[256];
+		snprintf(buf, sizeof(buf), "%s", lines[i]);
+		assert_int_equal(zbe_tree_list_line(&t, buf), ZBE_OK);
+	}
+	zbe_tree_finish(&t);
+	assert_false(zbe_tree_find(&t, "p/ROOT/a/var")->mountpoint_local);
+	assert_true(zbe_tree_find(&t, "p/ROOT/a/opt")->mountpoint_local);
+	assert_false(zbe_tree_find(&t, "p/ROOT/b/var")->mountpoint_local);
+	assert_true(zbe_tree_find(&t, "p/ROOT/b/srv")->mountpoint_local);
+	assert_false(zbe_tree_find(&t, "p/ROOT/b/var/log")->mountpoint_local);
+	zbe_tree_free(&t);
+}
+
 static void
 under(void **state)
 {
@@ -114,6 +144,7 @@ main(void)
 		cmocka_unit_test(properties),
 		cmocka_unit_test(bad_input),
 		cmocka_unit_test(list_lines),
+		cmocka_unit_test(list_mountpoint_sources),
 		cmocka_unit_test(under),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -227,10 +227,44 @@ zbe_tree_get_line(void *arg, char *line)
 	return zbe_tree_set(cur, f[1], f[2]);
 }
 
+/*
+ * Without sources (zfs list), a dataset's mountpoint is its own when it is
+ * not what its parent's would make it: "legacy" and "none" pass down as
+ * they are, a path gets "/<name>" added.
+ */
+static void
+derive_local_mountpoints(zbe_tree_t *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		zbe_ds_t *d = &t->ds[i];
+		const char *slash = strrchr(d->name, '/');
+		if (d->snapshot || slash == NULL || d->mountpoint == NULL)
+			continue;
+		char *parent = strndup(d->name, (size_t)(slash - d->name));
+		const zbe_ds_t *p = parent != NULL ? zbe_tree_find(t, parent) : NULL;
+		free(parent);
+		if (p == NULL || p->mountpoint == NULL)
+			continue;
+		if (strcmp(p->mountpoint, "legacy") == 0 || strcmp(p->mountpoint, "none") == 0) {
+			d->mountpoint_local = strcmp(d->mountpoint, p->mountpoint) != 0;
+		} else {
+			size_t pl = strlen(p->mountpoint);
+			const char *base = slash + 1;
+			/* "/" + "var" is "/var", not "//var" */
+			if (pl > 0 && p->mountpoint[pl - 1] == '/')
+				pl--;
+			d->mountpoint_local = strncmp(d->mountpoint, p->mountpoint, pl) != 0 ||
+			    d->mountpoint[pl] != '/' || strcmp(d->mountpoint + pl + 1, base) != 0;
+		}
+	}
+}
+
 void
 zbe_tree_finish(zbe_tree_t *t)
 {
 	tree_sort(t);
+	if (t->no_sources)
+		derive_local_mountpoints(t);
 }
 
 zbe_err_t
@@ -273,6 +307,7 @@ zbe_tree_list_line(void *arg, char *line)
 
 	if (name == NULL)
 		return ZBE_OK;
+	t->no_sources = true;
 	if ((d = zbe_tree_add(t, name)) == NULL)
 		return ZBE_ENOMEM;
 	for (size_t i = 0; zbe_tree_props[i] != NULL; i++) {
@@ -284,4 +319,43 @@ zbe_tree_list_line(void *arg, char *line)
 			return err;
 	}
 	return ZBE_OK;
+}
+
+char *
+zbe_tree_props_csv(const char *first)
+{
+	size_t len = first != NULL ? strlen(first) + 1 : 0;
+	char *s;
+
+	for (size_t i = 0; zbe_tree_props[i] != NULL; i++)
+		len += strlen(zbe_tree_props[i]) + 1;
+	if ((s = calloc(1, len + 1)) == NULL)
+		return NULL;
+	if (first != NULL)
+		strcpy(s, first);
+	for (size_t i = 0; zbe_tree_props[i] != NULL; i++) {
+		if (*s != '\0')
+			strcat(s, ",");
+		strcat(s, zbe_tree_props[i]);
+	}
+	return s;
+}
+
+zbe_err_t
+zbe_tree_run(zbe_handle_t *h, zbe_argv_t *a, const char *const *roots, size_t nroots,
+    zbe_line_fn *fn, zbe_tree_t *out)
+{
+	zbe_err_t err;
+
+	for (size_t i = 0; i < nroots; i++)
+		zbe_argv_add(a, roots[i]);
+	if (a->oom) {
+		zbe_argv_free(a);
+		return zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+	}
+	err = zbe_run_lines(h, (const char *const *)a->v, fn, out);
+	zbe_argv_free(a);
+	if (err == ZBE_OK)
+		zbe_tree_finish(out);
+	return err;
 }

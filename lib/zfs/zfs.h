@@ -65,6 +65,7 @@ typedef struct zbe_ds {
 typedef struct zbe_tree {
 	zbe_ds_t *ds;
 	size_t n, cap;
+	bool no_sources; /* read by zfs list: mountpoint_local is derived */
 } zbe_tree_t;
 
 /* The properties a tree read asks for, in this order. */
@@ -79,36 +80,44 @@ zbe_err_t zbe_tree_set(zbe_ds_t *ds, const char *prop, const char *value);
 zbe_err_t zbe_tree_parse_get(zbe_tree_t *t, const char *text);
 /* The same a line at a time (a zbe_line_fn), then zbe_tree_finish. */
 zbe_err_t zbe_tree_get_line(void *tree, char *line);
-/* One line of "zfs list -Hp -o name,<zbe_tree_props>" (a zbe_line_fn). */
+/* One line of "zfs list -Hp -o name,<zbe_tree_props>" (a zbe_line_fn).  zfs
+ * list tells no property sources: finish derives mountpoint_local. */
 zbe_err_t zbe_tree_list_line(void *tree, char *line);
 /* After the last line: sort into listing order. */
 void zbe_tree_finish(zbe_tree_t *t);
+/* zbe_tree_props joined with ',', after first when it is not NULL (malloc). */
+char *zbe_tree_props_csv(const char *first);
+/* Add the roots to a, run it and hand each line to fn, then finish out. */
+zbe_err_t zbe_tree_run(zbe_handle_t *h, zbe_argv_t *a, const char *const *roots, size_t nroots,
+    zbe_line_fn *fn, zbe_tree_t *out);
 
 /* ---- the driver seam: what differs between zfs-fuse and OpenZFS ---- */
 
 typedef struct zbe_driver {
 	const char *name;
-	/* Read roots and what is below them (depth -1: all) in one call. */
+	/* Read roots and everything below them in one call. */
 	zbe_err_t (*read_tree)(zbe_handle_t *h, const char *const *roots, size_t nroots,
-	    int depth, zbe_tree_t *out);
+	    zbe_tree_t *out);
 	/*
 	 * Mount a BE's dataset at path.  The root of a BE has its own
-	 * (legacy) mountpoint; its children inherit theirs and are mounted
-	 * after it, below it.
+	 * mountpoint; its children inherit theirs and are mounted after it,
+	 * below it.
 	 */
 	zbe_err_t (*mount)(zbe_handle_t *h, const zbe_ds_t *ds, const char *path, bool is_root);
-	/* Unmount what mount did; for a root, make it legacy again. */
+	/* Unmount what mount did (for zfs-fuse, making a root legacy again). */
 	zbe_err_t (*unmount)(zbe_handle_t *h, const char *dataset, const char *path,
 	    bool force, bool is_root);
+	/* The pool's bootfs, or NULL (malloc). */
+	zbe_err_t (*get_bootfs)(zbe_handle_t *h, const char *pool, char **out);
 	/* "zfs rename" remounts every clone of the renamed dataset's
 	 * snapshots (zfs-fuse): a mounted one in use makes it fail. */
 	bool rename_remounts_clones;
-	/* A recursive destroy of snapshots, some of them cloned, is safe.
-	 * zfs-fuse wedges the pool on it, so zones are then snapshotted one
-	 * by one and nothing needs destroying afterwards. */
-	bool recursive_snapshot_destroy_ok;
-	/* The pool's bootfs, or NULL (malloc). */
-	zbe_err_t (*get_bootfs)(zbe_handle_t *h, const char *pool, char **out);
+	/* "zfs snapshot a@s b@s ..." takes many datasets at one instant, in
+	 * one transaction group (OpenZFS; zfs-fuse takes one dataset). */
+	bool multi_snapshot;
+	/* "zfs program" runs channel programs (OpenZFS): destroy-and-promote
+	 * in one transaction group (zfs/destroy.zcp). */
+	bool channel_programs;
 } zbe_driver_t;
 
 /* The handle's driver (by h->driver_name). */

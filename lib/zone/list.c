@@ -34,7 +34,7 @@ zbe_zone_list(zbe_handle_t *h, zbe_zone_info_t **out, size_t *nout)
 	if ((err = zbe_zone_containers(h, &z)) != ZBE_OK)
 		return err;
 	if (z.nread_roots > 0 &&
-	    (err = zbe_drv(h)->read_tree(h, (const char *const *)z.read_roots, z.nread_roots, -1, &t)) != ZBE_OK)
+	    (err = zbe_drv(h)->read_tree(h, (const char *const *)z.read_roots, z.nread_roots, &t)) != ZBE_OK)
 		goto out;
 	if ((err = zbe_zone_names(h, &names)) != ZBE_OK)
 		goto out;

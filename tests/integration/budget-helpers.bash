@@ -88,7 +88,7 @@ assert_calls_at_most() { # what max actual
 	fi
 }
 
-# The driver beadm picks (lib/base/handle.c): OpenZFS when the zfs module is loaded.
+# The driver beadm picks (lib/base/handle.c): helpers.bash's ZBT_DRIVER.
 zbe_driver() {
-	if [ -e /sys/module/zfs ]; then echo openzfs; else echo zfs-fuse; fi
+	echo "$ZBT_DRIVER"
 }

@@ -11,11 +11,11 @@
 #   beadm list -a         1 zfs get + 1 zpool list (bootfs)
 #   zoneadm list -cv      1 zfs get, no zpool call
 #   zoneadm boot          the ZBE selection reads with 1 zfs get
-#   beadm create NEW      exactly 2N+4 calls on zfs-fuse: what the zfs-fuse
-#                         driver makes, pinned so that a regression fails.
-#                         The budget of N+6 is not met on zfs-fuse; that is
-#                         a known bug, tests/known-bugs/create-budget.bats
-#   beadm destroy -F NEW  at most 2N+6 calls in all
+#   beadm create NEW      exactly N+4 calls on OpenZFS (one snapshot for the
+#                         host BE and all zones); exactly 2N+4 on zfs-fuse,
+#                         whose zfs snapshot takes one dataset
+#   beadm destroy -F NEW  3 calls on OpenZFS whatever N (one channel
+#                         program); at most 2N+6 on zfs-fuse
 # The list-type budgets hold "whatever N": they are checked again after
 # three more zones are installed.  And a guard: create must not issue
 # "zfs destroy -d -r" over cloned snapshots, which wedges zfs-fuse 0.7.0
@@ -87,35 +87,47 @@ check_zoneadm_list() {
 	assert_same "$before" "$(state)"
 }
 
-@test "budget: beadm create NEW makes exactly 2N+4 zfs calls on zfs-fuse (N = 5 zones)" {
-	# The zfs-fuse driver's count, for a source BE of H datasets (H = 1 here):
+@test "budget: beadm create NEW makes exactly N+4 zfs calls on OpenZFS, 2N+4 on zfs-fuse (N = 5 zones)" {
+	# For a source BE of H datasets (H = 1 here):
 	#   2 zfs get     the tree (ROOT and the zones' parent in one call), and
 	#                 the source BE's locally set properties (-s local all),
 	#                 which its clones must carry
-	#   1 + H         zfs snapshot -r of the source BE, a zfs clone per dataset
-	#   2N            per zone: zfs snapshot of its active ZBE, zfs clone
-	# = 2N + 3 + H = 2N + 4, no zpool call.
-	# Why not the budget of N+6 (tests/known-bugs/create-budget.bats): that is
-	# one zfs snapshot -r over all zones, N clones and one "zfs destroy -d -r"
-	# of the snapshots nobody cloned, and on zfs-fuse 0.7.0 that recursive
-	# destroy over cloned snapshots wedges the daemon for good; zfs-fuse's
-	# zfs snapshot takes one dataset, and destroying the 4N snapshots left by
-	# a recursive one one at a time costs more, so each zone is snapshotted
-	# on its own.  (Folding the local-property read into the tree read would
-	# save one call at the price of reading every property of every dataset:
-	# about 4x the tree read's time on zfs-fuse, measured.)
-	[ "$(zbe_driver)" = zfs-fuse ] ||
-	    skip "the count is the zfs-fuse driver's; OpenZFS has the N+6 budget (tests/known-bugs/create-budget.bats)"
+	#   snapshots     OpenZFS: 1, of the source BE's datasets and every
+	#                 zone's active ZBE at one instant (one transaction
+	#                 group); zfs-fuse, whose zfs snapshot takes one dataset:
+	#                 1 (snapshot -r of the BE) + N (one per zone)
+	#   H + N         a zfs clone per dataset of the BE and per zone
+	# OpenZFS: 3 + H + N = N + 4; zfs-fuse: 2N + 3 + H = 2N + 4; no destroy
+	# (nothing is snapshotted that is not cloned), no zpool call.  (Folding
+	# the local-property read into the tree read would save one call at the
+	# price of reading every property of every dataset: about 4x the tree
+	# read's time on zfs-fuse, measured.)
+	local snapshots total
+	if on_openzfs; then
+		snapshots=1 total=$((NZ + 4))
+	else
+		snapshots=$((NZ + 1)) total=$((2 * NZ + 4))
+	fi
 	counted beadm create NEW
 	assert_status 0
 	exists "$POOL/ROOT/NEW" || fail "no $POOL/ROOT/NEW"
-	assert_calls "beadm create NEW: zfs get calls (the reads)" 2 "$(calls zfs get)"
-	assert_calls "beadm create NEW: zfs snapshot calls" $((NZ + 1)) "$(calls zfs snapshot)"
+	assert_calls "beadm create NEW: zfs get or list calls (the reads)" 2 $(($(calls zfs get) + $(calls zfs list)))
+	assert_calls "beadm create NEW: zfs snapshot calls" $snapshots "$(calls zfs snapshot)"
 	assert_calls "beadm create NEW: zfs clone calls" $((NZ + 1)) "$(calls zfs clone)"
 	assert_calls "beadm create NEW: zfs calls that clone zone ZBEs" $NZ "$(grep -c '^zfs'$'\t''clone .*/rpool/ZBE' "$ZBE_COUNT_LOG")"
 	assert_calls "beadm create NEW: zfs destroy calls" 0 "$(calls zfs destroy)"
 	assert_calls "beadm create NEW: zpool calls" 0 "$(calls zpool)"
-	assert_calls "beadm create NEW: zfs+zpool calls (2N+4)" $((2 * NZ + 4)) "$(calls)"
+	assert_calls "beadm create NEW: zfs+zpool calls" $total "$(calls)"
+	# every snapshot made is cloned: one per BE dataset and zone, all the same name
+	local snap
+	snap=$(zfs get -H -o value origin "$POOL/ROOT/NEW")
+	assert_eq "$(zfs list -H -t snapshot -o name -r "$POOL" | grep -c "@${snap#*@}\$")" $((NZ + 1)) \
+	    "snapshots @${snap#*@}"
+	if on_openzfs; then
+		# one instant: every snapshot of the create in one transaction group
+		assert_eq "$(zfs list -H -p -t snapshot -o createtxg -r "$POOL" | sort -u | wc -l)" 1 \
+		    "distinct createtxg of the snapshots"
+	fi
 }
 
 @test "beadm create NEW with zones issues no call zfs-fuse deadlocks on (zfs destroy -d -r over clones)" {
@@ -127,8 +139,11 @@ check_zoneadm_list() {
 	exists "$POOL/ROOT/NEW" || fail "no $POOL/ROOT/NEW"
 }
 
-@test "budget: beadm destroy -F NEW makes at most 2N+6 zfs/zpool calls (N = 5 zones)" {
-	ZBE_COUNT_DESTROY_DR=settle counted beadm create NEW
+@test "budget: beadm destroy -F NEW makes 3 zfs/zpool calls on OpenZFS whatever N, at most 2N+6 on zfs-fuse (N = 5 zones)" {
+	# OpenZFS: the tree read, the pool's bootfs, and one channel program
+	# (zfs program) that promotes and destroys the BE and the N zones' ZBEs
+	# of it in one transaction group.  zfs-fuse: a zfs command per step.
+	counted beadm create NEW
 	assert_status 0
 	assert_eq "$(zfs list -H -o name -t filesystem -r "$POOL/zones" | grep -c '/rpool/ZBE6$')" $NZ "carried ZBEs"
 	counted beadm destroy -F NEW
@@ -136,5 +151,12 @@ check_zoneadm_list() {
 	exists "$POOL/ROOT/NEW" && fail "$POOL/ROOT/NEW is still there"
 	assert_eq "$(zfs list -H -o name -t all -r "$POOL/zones" | grep -c -e '/rpool/ZBE6$' -e '@')" 0 \
 	    "carried ZBEs and zone snapshots left"
-	assert_calls_at_most "beadm destroy -F NEW: zfs+zpool calls" $((2 * NZ + 6)) "$(calls)"
+	if on_openzfs; then
+		assert_calls "beadm destroy -F NEW: zfs program calls" 1 "$(calls zfs program)"
+		assert_calls "beadm destroy -F NEW: zfs destroy or promote calls" 0 \
+		    $(($(calls zfs destroy) + $(calls zfs promote)))
+		assert_calls "beadm destroy -F NEW: zfs+zpool calls" 3 "$(calls)"
+	else
+		assert_calls_at_most "beadm destroy -F NEW: zfs+zpool calls" $((2 * NZ + 6)) "$(calls)"
+	fi
 }

@@ -21,6 +21,16 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=86:abort_on_error=0:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:exitcode=86:print_stacktrace=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-exitcode=86}
 
+# Which ZFS the tests run on: the one beadm picks (lib/base/handle.c), the
+# OpenZFS kernel module when it is there (the guest of tests/openzfs),
+# zfs-fuse otherwise.  Tests whose expectations differ ask on_openzfs.
+if [ -e /dev/zfs ] || [ -e /sys/module/zfs ]; then
+	ZBT_DRIVER=openzfs ZFS_FSTYPE=zfs
+else
+	ZBT_DRIVER=zfs-fuse ZFS_FSTYPE=fuse.zfs
+fi
+on_openzfs() { [ "$ZBT_DRIVER" = openzfs ]; }
+
 UUID_RE='^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
 AUTO_PROP=org.zbe:auto
 UUID_PROP=org.opensolaris.libbe:uuid
@@ -123,14 +133,14 @@ state() {
 	pool_mounts
 }
 
-# "dataset target" of every fuse.zfs mount of the pool
+# "dataset target" of every ZFS mount of the pool
 pool_mounts() {
-	awk -v p="$POOL" '$3 == "fuse.zfs" && ($1 == p || index($1, p "/") == 1) { print $1, $2 }' \
+	awk -v p="$POOL" -v t="$ZFS_FSTYPE" '$3 == t && ($1 == p || index($1, p "/") == 1) { print $1, $2 }' \
 	    /proc/self/mounts | sort
 }
 
 mounted_at() { # dataset -> target, or nothing
-	awk -v d="$1" '$3 == "fuse.zfs" && $1 == d { print $2 }' /proc/self/mounts | tail -n 1
+	awk -v d="$1" -v t="$ZFS_FSTYPE" '$3 == t && $1 == d { print $2 }' /proc/self/mounts | tail -n 1
 }
 
 # Mount a BE (and its children) with zfs itself, not beadm, to look inside.
@@ -173,7 +183,11 @@ be_read() { # be path -> content, or "MISSING"
 # ---- the world ---------------------------------------------------------------
 
 ensure_zfs() {
-	[ -S /var/run/zfs/zfs_socket ] || fail "zfs-fuse is not running (no /var/run/zfs/zfs_socket)"
+	if on_openzfs; then
+		[ -e /dev/zfs ] || fail "OpenZFS: no /dev/zfs"
+	else
+		[ -S /var/run/zfs/zfs_socket ] || fail "zfs-fuse is not running (no /var/run/zfs/zfs_socket)"
+	fi
 	[ -x "$BEADM" ] || fail "no beadm at $BEADM: build first (tests/run)"
 }
 
@@ -401,7 +415,7 @@ user_props() {
 # Switch the host to another BE: the test's own mount at $TMP/root.
 host_switch() { # be
 	local cur
-	cur=$(awk -v t="$TMP/root" '$3 == "fuse.zfs" && $2 == t { print $1 }' /proc/self/mounts | tail -n 1)
+	cur=$(awk -v t="$TMP/root" -v f="$ZFS_FSTYPE" '$3 == f && $2 == t { print $1 }' /proc/self/mounts | tail -n 1)
 	if [ -n "$cur" ]; then
 		zfs umount "$cur" || fail "zfs umount $cur failed"
 		zfs set mountpoint=legacy "$cur"
