@@ -143,16 +143,23 @@ mounted_at() { # dataset -> target, or nothing
 	awk -v d="$1" -v t="$ZFS_FSTYPE" '$3 == t && $1 == d { print $2 }' /proc/self/mounts | tail -n 1
 }
 
+# zfs mount each dataset not mounted yet.  (OpenZFS mounts the children a
+# zfs set mountpoint moves by itself; zfs-fuse does not.)
+mount_unmounted() { # dataset...
+	local d
+	for d in "$@"; do
+		[ -n "$(mounted_at "$d")" ] || zfs mount "$d"
+	done
+}
+
 # Mount a BE (and its children) with zfs itself, not beadm, to look inside.
 raw_mount() { # be dir
 	local d
 	d=$(ds "$1")
 	mkdir -p "$2"
 	zfs set mountpoint="$2" "$d"
-	zfs mount "$d"
-	zfs list -H -o name -r -t filesystem "$d" | tail -n +2 | while read -r c; do
-		zfs mount "$c"
-	done
+	# shellcheck disable=SC2046
+	mount_unmounted $(zfs list -H -o name -r -t filesystem "$d")
 }
 
 raw_unmount() { # be
@@ -216,8 +223,7 @@ zbt_setup() {
 	zfs create "$POOL/ROOT/GBE1/var"
 	mkdir -p "$TMP/root"
 	zfs set mountpoint="$TMP/root" "$POOL/ROOT/GBE1"
-	zfs mount "$POOL/ROOT/GBE1"
-	zfs mount "$POOL/ROOT/GBE1/var"
+	mount_unmounted "$POOL/ROOT/GBE1" "$POOL/ROOT/GBE1/var"
 	zpool set bootfs="$POOL/ROOT/GBE1" "$POOL"
 	echo host >"$TMP/root/etc-release"
 	write_conf
@@ -317,7 +323,7 @@ zone_setup() {
 	zfs create -o mountpoint=legacy -o canmount=noauto -o "$UUID_PROP=$GBE1_UUID" "$POOL/ROOT/GBE1"
 	mkdir -p "$TMP/root" "$TMP/zones"
 	zfs set mountpoint="$TMP/root" "$POOL/ROOT/GBE1"
-	zfs mount "$POOL/ROOT/GBE1"
+	mount_unmounted "$POOL/ROOT/GBE1"
 	zpool set bootfs="$POOL/ROOT/GBE1" "$POOL"
 	zfs create -o mountpoint="$TMP/zones" "$POOL/zones"
 	write_conf
@@ -421,5 +427,5 @@ host_switch() { # be
 		zfs set mountpoint=legacy "$cur"
 	fi
 	zfs set mountpoint="$TMP/root" "$(ds "$1")"
-	zfs mount "$(ds "$1")" || fail "zfs mount $(ds "$1") failed"
+	mount_unmounted "$(ds "$1")" || fail "zfs mount $(ds "$1") failed"
 }
