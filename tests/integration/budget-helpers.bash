@@ -71,6 +71,15 @@ calls() { # [tool [subcommand]]: the number of logged calls
 	esac
 }
 
+# The tree reads: zfs get on zfs-fuse, zfs list on OpenZFS; the bootfs read:
+# zpool list on zfs-fuse, zpool get on OpenZFS.
+reads() {
+	echo $(($(calls zfs get) + $(calls zfs list)))
+}
+bootfs_reads() {
+	echo $(($(calls zpool list) + $(calls zpool get)))
+}
+
 # assert_calls WHAT EXPECTED ACTUAL: with the call log on failure
 assert_calls() {
 	if [ "$3" != "$2" ]; then
