@@ -237,6 +237,13 @@ zbt_teardown() {
 	wait 2>/dev/null || true
 	[ -n "${POOL-}" ] || return 0
 	targets=$(pool_mounts | awk '{ print $2 }')
+	if on_openzfs; then
+		# there zpool destroy -f stays "busy" while a child is mounted below
+		# its parent (the running BE's var): unmount them, deepest first
+		for t in $(printf '%s\n' $targets | awk 'NF { print length($0), $0 }' | sort -rn | cut -d' ' -f2-); do
+			umount "$t" 2>/dev/null || umount -l "$t" 2>/dev/null || true
+		done
+	fi
 	if zpool list "$POOL" >/dev/null 2>&1; then
 		for i in $(seq 20); do
 			zpool destroy -f "$POOL" >/dev/null 2>&1 && break
