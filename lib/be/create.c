@@ -257,7 +257,7 @@ snapshot_instant(zbe_op_t *op, const zbe_ds_t *be, const zbe_ds_t *const *zones,
 			char *kp = zbe_pool_of(names.v[k]);
 			bool same = pool != NULL && kp != NULL && strcmp(kp, pool) == 0;
 			free(kp);
-			if (!same || (k > i && k != i + took))
+			if (!same)
 				break;
 			zbe_argv_addf(&a, "%s@%s", names.v[k], snap);
 			took++;
