@@ -51,6 +51,8 @@ typedef enum zbe_err {
 	ZBE_EZONE,       /* a zone operation failed */
 	ZBE_ECANCELED,   /* the user declined */
 	ZBE_ENOTSUP,     /* not supported here */
+	ZBE_EINTR,       /* interrupted by a signal (the operation was undone) */
+	ZBE_EINCOMPLETE, /* half-made by an interrupted operation */
 	ZBE_ERR_COUNT
 } zbe_err_t;
 
@@ -80,6 +82,11 @@ void zbe_set_dry_run(zbe_handle_t *h, bool dry_run);
 /* The last error of the handle: code and "<what>: <why>". */
 zbe_err_t zbe_errno(const zbe_handle_t *h);
 const char *zbe_errmsg(const zbe_handle_t *h);
+/* The signal (SIGINT, SIGTERM, SIGHUP) that arrived during the last
+ * mutating operation, or 0.  It was held until a consistent point: the
+ * operation then failed with ZBE_EINTR and was undone (or had already
+ * completed).  The command exits 128 + it. */
+int zbe_interrupted(const zbe_handle_t *h);
 
 /* Number of zfs/zpool processes this handle has spawned. */
 unsigned zbe_command_count(const zbe_handle_t *h);
@@ -130,6 +137,7 @@ typedef struct zbe_be_info {
 	bool running;       /* N: the running BE (zone: the running zone's root) */
 	bool next;          /* R: active on reboot (zone: selected at next boot) */
 	bool foreign;       /* !: zone BE of another host BE, not bootable now */
+	bool incomplete;    /* I: half-made or half-destroyed by an interrupted operation */
 	char *mountpoint;   /* where the BE root is mounted, or NULL */
 	uint64_t space;
 	int64_t creation;
@@ -184,6 +192,23 @@ zbe_err_t zbe_mount(zbe_handle_t *h, const char *be, const char *mountpoint, cha
 zbe_err_t zbe_unmount(zbe_handle_t *h, const char *be_or_path, bool force);
 
 zbe_err_t zbe_rename(zbe_handle_t *h, const char *be, const char *newname);
+
+/* beadm check: what an interrupted operation or a hand-made change left. */
+typedef struct zbe_check_item {
+	char *finding;  /* what is wrong */
+	char *repair;   /* what -r does about it, or NULL: left to the administrator */
+	bool repaired;  /* -r did it (a dry run: would do it) */
+} zbe_check_item_t;
+
+typedef struct zbe_check {
+	zbe_check_item_t *items;
+	size_t n;
+} zbe_check_t;
+
+/* Find what is wrong; with repair, also repair what is safe to (under the
+ * lock; interrupted operations first).  *out lists it all, repaired or not. */
+zbe_err_t zbe_check(zbe_handle_t *h, bool repair, zbe_check_t **out);
+void zbe_check_free(zbe_check_t *c);
 zbe_err_t zbe_rollback(zbe_handle_t *h, const char *be, const char *snap);
 
 /* ---- Zones ------------------------------------------------------------ */

@@ -14,6 +14,14 @@
 #define ZBE_PROP_AUTO        "org.zbe:auto"
 /* On a zone's <zpds> while "zoneadm install" runs: the zone is incomplete. */
 #define ZBE_PROP_ZONESTATE   "org.zbe:zonestate"
+/*
+ * Crash safety (journal.c): while a multi-step operation runs, the BE
+ * container carries "<opid> <kind> <args>", and every dataset and
+ * snapshot it makes is given org.zbe:op=<opid> at creation.  A journal
+ * left by a killed command names what to undo or finish.
+ */
+#define ZBE_PROP_JOURNAL     "org.zbe:journal"
+#define ZBE_PROP_OP          "org.zbe:op"
 
 #define ZBE_PROP_TYPE        "type"
 #define ZBE_PROP_USED        "used"
@@ -27,6 +35,6 @@
 /* Properties a clone must not inherit from its source as locally set ones. */
 #define ZBE_PROPS_NOT_COPIED \
 	ZBE_PROP_UUID, ZBE_PROP_PARENTBE, ZBE_PROP_ACTIVE, ZBE_PROP_DESCRIPTION, \
-	ZBE_PROP_AUTO, ZBE_PROP_MOUNTPOINT, ZBE_PROP_CANMOUNT
+	ZBE_PROP_AUTO, ZBE_PROP_MOUNTPOINT, ZBE_PROP_CANMOUNT, ZBE_PROP_JOURNAL, ZBE_PROP_OP
 
 #endif

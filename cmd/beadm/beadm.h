@@ -24,11 +24,12 @@ typedef struct beadm_ctx {
 	const char *zone_root_dir; /* inside a zone: see beadm_env_t */
 	bool verbose;      /* -v */
 	bool dry_run;      /* -n */
+	bool may_mutate;   /* false for a zone's non-root caller (check -r needs it) */
 } beadm_ctx_t;
 
 typedef int beadm_cmd_fn(beadm_ctx_t *c, int argc, char **argv);
 
-beadm_cmd_fn beadm_activate, beadm_create, beadm_destroy, beadm_list, beadm_mount,
+beadm_cmd_fn beadm_activate, beadm_check, beadm_create, beadm_destroy, beadm_list, beadm_mount,
     beadm_unmount, beadm_rename, beadm_rollback, beadm_run;
 
 /* Print "beadm: <errmsg>" and return 1. */

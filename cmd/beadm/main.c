@@ -23,6 +23,7 @@ static const struct command {
 	const char *usage; /* NULL: an alias, not listed */
 } commands[] = {
 	{ "activate", beadm_activate, CMD_MUTATES | CMD_IN_ZONE | CMD_BROKER, "activate beName" },
+	{ "check", beadm_check, CMD_IN_ZONE | CMD_BROKER, "check [-r]" },
 	{ "create", beadm_create, CMD_MUTATES | CMD_IN_ZONE | CMD_BROKER,
 	    "create [-a] [-d description] [-e nonActiveBe | beName@snapshot] [-o property=value] ... beName\n"
 	    "\tbeadm create beName@snapshot" },
@@ -145,6 +146,7 @@ beadm_main(int argc, char **argv, const beadm_env_t *env)
 	int opt, rc;
 
 	usage_in_zone = env != NULL;
+	c.may_mutate = env == NULL || env->may_mutate;
 	if ((rc = cmdline_help_version(argc, argv, "beadm", help)) >= 0)
 		return rc;
 	/* global flags stop at the subcommand */
@@ -209,6 +211,10 @@ beadm_main(int argc, char **argv, const beadm_env_t *env)
 	argv += optind;
 	optind = 1;
 	rc = cmd->fn(&c, argc, argv);
+	/* a held SIGINT/SIGTERM/SIGHUP: the shell's convention, 128 + it */
+	int sig = zbe_interrupted(c.h);
+	if (sig != 0)
+		rc = 128 + sig;
 	zbe_close(c.h);
 	return rc;
 }

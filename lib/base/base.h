@@ -13,6 +13,7 @@
 #include "zbe.h"
 #include "zbe_props.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -33,7 +34,19 @@ zbe_err_t zbe_config_load(zbe_config_t *c, const char *path, bool must_exist,
     char *errbuf, size_t errlen);
 void zbe_config_free(zbe_config_t *c);
 
+/* ---- signals held during a mutating operation (signals.c) ---- */
+
+/* SIGINT, SIGTERM and SIGHUP wait while an operation changes a pool
+ * (nested holds are counted); children get the mask from before. */
+void zbe_signals_hold(zbe_handle_t *h);
+/* A held signal that has arrived (it stays pending), or 0. */
+int zbe_signal_pending(zbe_handle_t *h);
+/* End the hold: a held signal that arrived is taken into h->signal
+ * (zbe_interrupted tells the command), not delivered. */
+void zbe_signals_release(zbe_handle_t *h);
+
 /* ---- the handle (handle.c) ---- */
+
 
 typedef enum zbe_scope_kind {
 	ZBE_SCOPE_HOST,
@@ -52,6 +65,11 @@ struct zbe_handle {
 	unsigned ncommands;
 	int lock_fd;
 	unsigned lock_depth;
+	/* signals held during a mutating operation (signals.c) */
+	unsigned hold_depth;
+	sigset_t unheld_mask; /* the mask before holding: what children get */
+	int signal;           /* the held signal that arrived, or 0 */
+	bool undoing;         /* undo and journal steps run even when a signal is pending */
 
 	zbe_err_t err;
 	char errmsg[1024];

@@ -28,6 +28,8 @@ static const char *const messages[ZBE_ERR_COUNT] = {
 	[ZBE_EZONE] = "zone operation failed",
 	[ZBE_ECANCELED] = "canceled",
 	[ZBE_ENOTSUP] = "not supported",
+	[ZBE_EINTR] = "interrupted",
+	[ZBE_EINCOMPLETE] = "incomplete",
 };
 
 const char *

@@ -6,9 +6,9 @@
  * zfs, runtime and state.
  *
  * Within the layer, files call down this list and never up it:
- *   op, promote, mount_tree, destroy_program -> mount_confined -> mount
- *   -> destroy_promote
- *   -> carry, activate, destroy, create, snapshot, rename, rollback, list
+ *   journal, promote, mount_tree, destroy_program -> mount_confined -> mount
+ *   -> destroy_promote, activation, rollback_steps -> recover -> op
+ *   -> carry, activate, destroy, create, mount_cmd, snapshot, rename, rollback, list
  */
 #ifndef ZBE_BE_H
 #define ZBE_BE_H
@@ -28,7 +28,9 @@ typedef struct zbe_op {
 	zbe_zone_containers_t zones; /* with ZBE_OP_ZONES in the host scope */
 	const zbe_ds_t *be;          /* the BE named to zbe_op_begin */
 	zbe_undo_t undo;             /* what zbe_op_end undoes on failure */
-	bool locked, have_state;
+	bool locked, have_state, held;
+	char opid[40];               /* the journal's operation id, "" before zbe_journal_begin */
+	bool journaled;              /* zbe_op_end clears the journal */
 } zbe_op_t;
 
 /*
@@ -42,9 +44,31 @@ zbe_err_t zbe_op_begin(zbe_handle_t *h, zbe_op_t *op, unsigned flags, const char
 /* The same for an operation on be@snap: both names are checked first. */
 zbe_err_t zbe_op_begin_snap(zbe_handle_t *h, zbe_op_t *op, const char *be, const char *snap,
     const char *verb);
+/* ZBE_EINCOMPLETE when be was left half-made by an interrupted operation. */
+zbe_err_t zbe_refuse_incomplete(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be);
 /* End it: on err, run the undo log (keeping err); then unlock and free.
  * Returns err. */
 zbe_err_t zbe_op_end(zbe_op_t *op, zbe_err_t err);
+
+/* ---- the journal (journal.c) ---- */
+
+/* Record on the scope's container what op is about to do (one zfs set):
+ * kind and arg as state.h's ZBE_JOURNAL_* say.  zbe_op_end clears it
+ * after the last step, or after a complete undo. */
+zbe_err_t zbe_journal_begin(zbe_op_t *op, const char *kind, const char *be, const char *arg);
+/* Say the operation now does something else (create -a: activating). */
+zbe_err_t zbe_journal_switch(zbe_op_t *op, const char *kind, const char *be, const char *arg);
+/* "-o org.zbe:op=<opid>" for a zfs clone or snapshot of a journaled op. */
+void zbe_journal_tag(const zbe_op_t *op, zbe_argv_t *a);
+zbe_err_t zbe_journal_clear(zbe_handle_t *h, const char *container);
+
+/* ---- recovery of an interrupted operation (recover.c) ---- */
+
+/* Undo (create) or finish (the others) the operation journal j names;
+ * then clear it.  Lock held; st read with the zones and bootfs.  *what
+ * says what was done (static text). */
+zbe_err_t zbe_recover(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers_t *zones,
+    const zbe_journal_t *j, const char **what);
 
 /* ---- promotion (promote.c) ---- */
 
@@ -76,6 +100,10 @@ zbe_err_t zbe_confined_dataset_at(zbe_handle_t *h, const char *zpath, char **out
 
 zbe_err_t zbe_mount_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be,
     const char *mountpoint, char **out);
+/* Mount be: the confined way when the path is in a zone's tree (*out as
+ * the caller names paths: the zone's for a zone, the host's for the admin). */
+zbe_err_t zbe_mount_be(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, const char *mountpoint,
+    char **out);
 /* Unmount a BE; when it is mounted in a zone's tree (a zone's request, or the
  * administrator's beadm -z below <zonepath>/root/), without trusting its paths. */
 zbe_err_t zbe_unmount_be(zbe_handle_t *h, const zbe_ds_t *be, bool force);
@@ -99,6 +127,9 @@ typedef struct zbe_destroy_plan {
  * its steps to plan.  Lock held, the operation's own checks done. */
 zbe_err_t zbe_destroy_plan_add(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, int flags,
     zbe_destroy_plan_t *plan);
+/* Add the ZBEs, in every zone, of the host BE with this uuid. */
+zbe_err_t zbe_destroy_plan_zones(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers_t *z,
+    const char *uuid, int flags, zbe_destroy_plan_t *plan);
 /* Run the plan: zfs commands one by one, or one channel program per pool. */
 zbe_err_t zbe_destroy_plan_run(zbe_handle_t *h, const zbe_state_t *st, const zbe_destroy_plan_t *plan);
 void zbe_destroy_plan_free(zbe_destroy_plan_t *plan);
@@ -114,15 +145,22 @@ zbe_err_t zbe_destroy_program(zbe_handle_t *h, const zbe_destroy_plan_t *plan);
 bool zbe_snapshot_has_clones(const zbe_state_t *st, const char *snapname, const char *except_under,
     const char *except_too);
 
+/* ---- rolling a BE back (rollback_steps.c) ---- */
+
+/* Roll every dataset of be that has @snap back to it. */
+zbe_err_t zbe_rollback_steps(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, const char *snap);
+/* How many datasets of be have @snap. */
+size_t zbe_rollback_count(const zbe_state_t *st, const zbe_ds_t *be, const char *snap);
+
 /* ---- host BE operations carry the zones along (carry.c) ---- */
 
 /* For each zone, its ZBE that belongs to the host BE src_uuid, or NULL
  * where there is none or more than one (a warning says so); free(*out). */
 zbe_err_t zbe_zones_sources(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers_t *z,
     const char *src_uuid, const zbe_ds_t ***out);
-/* Clone each zone's source ZBE @snap into its next ZBE<n> for the new host BE. */
-zbe_err_t zbe_zones_carry(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers_t *z,
-    const zbe_ds_t *const *src, const char *new_uuid, const char *snap, zbe_undo_t *undo);
+/* Clone each zone's source ZBE @snap into its next ZBE<n> for the new host
+ * BE (op's zones and state; tagged with its journal, undone by its log). */
+zbe_err_t zbe_zones_carry(zbe_op_t *op, const zbe_ds_t *const *src, const char *new_uuid, const char *snap);
 
 /* ---- activation (activate.c) ---- */
 

@@ -32,9 +32,11 @@ next_zbe_name(const zbe_state_t *st, const char *rpool)
 
 /* zfs clone ZBE@snap to the zone's next ZBE<n>, for the new host BE. */
 static zbe_err_t
-clone_zbe(zbe_handle_t *h, const zbe_state_t *st, const char *rpool, const zbe_ds_t *src,
-    const char *new_uuid, const char *snap, zbe_undo_t *undo)
+clone_zbe(zbe_op_t *op, const char *rpool, const zbe_ds_t *src, const char *new_uuid, const char *snap)
 {
+	zbe_handle_t *h = op->h;
+	const zbe_state_t *st = &op->st;
+	zbe_undo_t *undo = &op->undo;
 	char *target = next_zbe_name(st, rpool);
 	char *origin = zbe_asprintf("%s@%s", src->name, snap);
 	zbe_argv_t a = { 0 };
@@ -50,6 +52,7 @@ clone_zbe(zbe_handle_t *h, const zbe_state_t *st, const char *rpool, const zbe_d
 	zbe_argv_addf(&a, "%s=%s", ZBE_PROP_PARENTBE, new_uuid);
 	zbe_argv_add(&a, "-o");
 	zbe_argv_addf(&a, "%s=on", ZBE_PROP_ACTIVE);
+	zbe_journal_tag(op, &a);
 	if (src->description != NULL) {
 		zbe_argv_add(&a, "-o");
 		zbe_argv_addf(&a, "%s=%s", ZBE_PROP_DESCRIPTION, src->description);
@@ -88,13 +91,12 @@ zbe_zones_sources(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_contain
 }
 
 zbe_err_t
-zbe_zones_carry(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers_t *z,
-    const zbe_ds_t *const *src, const char *new_uuid, const char *snap, zbe_undo_t *undo)
+zbe_zones_carry(zbe_op_t *op, const zbe_ds_t *const *src, const char *new_uuid, const char *snap)
 {
 	zbe_err_t err = ZBE_OK;
 
-	for (size_t i = 0; i < z->n && err == ZBE_OK; i++)
+	for (size_t i = 0; i < op->zones.n && err == ZBE_OK; i++)
 		if (src[i] != NULL)
-			err = clone_zbe(h, st, z->containers[i], src[i], new_uuid, snap, undo);
+			err = clone_zbe(op, op->zones.containers[i], src[i], new_uuid, snap);
 	return err;
 }

@@ -148,10 +148,12 @@ find_source(zbe_handle_t *h, const zbe_state_t *st, const char *source,
 
 /* Clone every dataset of src that has @snap into the new BE. */
 static zbe_err_t
-clone_be(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *src, const char *snap,
-    bool fresh_snap, const char *newroot, const zbe_create_opts_t *o, const char *uuid,
-    const char *local, zbe_undo_t *undo)
+clone_be(zbe_op_t *op, const zbe_ds_t *src, const char *snap, bool fresh_snap, const char *newroot,
+    const zbe_create_opts_t *o, const char *uuid, const char *local)
 {
+	zbe_handle_t *h = op->h;
+	const zbe_state_t *st = &op->st;
+	zbe_undo_t *undo = &op->undo;
 	size_t first, end, plen = strlen(src->name);
 	zbe_err_t err = ZBE_OK;
 
@@ -182,6 +184,7 @@ clone_be(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *src, const char
 		add_local_props(&a, local, d->name);
 		zbe_argv_add(&a, "-o");
 		zbe_argv_add(&a, "canmount=noauto");
+		zbe_journal_tag(op, &a);
 		if (root) {
 			zbe_argv_add(&a, "-o");
 			zbe_argv_add(&a, "mountpoint=legacy");
@@ -253,6 +256,7 @@ snapshot_instant(zbe_op_t *op, const zbe_ds_t *be, const zbe_ds_t *const *zones,
 			zbe_argv_add(&a, "-r");
 		zbe_argv_add(&a, "-o");
 		zbe_argv_addf(&a, "%s=on", ZBE_PROP_AUTO);
+		zbe_journal_tag(op, &a);
 		for (size_t k = i; k < names.n && (took == 0 || multi); k++) {
 			char *kp = zbe_pool_of(names.v[k]);
 			bool same = pool != NULL && kp != NULL && strcmp(kp, pool) == 0;
@@ -322,6 +326,8 @@ zbe_create(zbe_handle_t *h, const zbe_create_opts_t *o)
 		err = zbe_fail(h, ZBE_EEXIST, o->name, "boot environment already exists");
 	else if ((err = find_source(h, &op.st, o->source, &src, &snap)) == ZBE_OK)
 		err = zbe_policy_touch(h, &op.st, src, "create from");
+	if (err == ZBE_OK)
+		err = zbe_refuse_incomplete(h, &op.st, src);
 	if (err == ZBE_OK && h->scope == ZBE_SCOPE_HOST) {
 		zbe_new_uuid(uuid);
 		parent_uuid = uuid;
@@ -334,6 +340,9 @@ zbe_create(zbe_handle_t *h, const zbe_create_opts_t *o)
 		err = read_local_props(h, src->name, &local);
 	if (err == ZBE_OK && op.zones.n > 0)
 		err = zbe_zones_sources(h, &op.st, &op.zones, src->uuid, &zsrc);
+	/* checked: from here on a kill leaves a journal the next command undoes */
+	if (err == ZBE_OK)
+		err = zbe_journal_begin(&op, ZBE_JOURNAL_CREATE, o->name, NULL);
 	if (err == ZBE_OK && snap == NULL) {
 		/* the BE and (OpenZFS) every zone at one instant */
 		multi = zbe_drv(h)->multi_snapshot;
@@ -344,7 +353,7 @@ zbe_create(zbe_handle_t *h, const zbe_create_opts_t *o)
 		fresh = true;
 	}
 	if (err == ZBE_OK)
-		err = clone_be(h, &op.st, src, snap, fresh, newroot, o, parent_uuid, local, &op.undo);
+		err = clone_be(&op, src, snap, fresh, newroot, o, parent_uuid, local);
 	if (err == ZBE_OK && zsrc != NULL) {
 		/* a snapshot the user named is theirs: the zones get an automatic one */
 		char *zsnap = fresh ? strdup(snap) : auto_snap_name(&op.st);
@@ -353,9 +362,12 @@ zbe_create(zbe_handle_t *h, const zbe_create_opts_t *o)
 		else if (!(fresh && multi))
 			err = snapshot_instant(&op, NULL, zsrc, zsnap);
 		if (err == ZBE_OK)
-			err = zbe_zones_carry(h, &op.st, &op.zones, zsrc, uuid, zsnap, &op.undo);
+			err = zbe_zones_carry(&op, zsrc, uuid, zsnap);
 		free(zsnap);
 	}
+	/* made whole: an interrupted activation is finished, not undone */
+	if (err == ZBE_OK && o->activate)
+		err = zbe_journal_switch(&op, ZBE_JOURNAL_ACTIVATE, o->name, NULL);
 	if (err == ZBE_OK && o->activate)
 		err = zbe_activate_locked(h, &op.st, &op.zones, newroot, parent_uuid, &op.undo);
 	free(zsrc);

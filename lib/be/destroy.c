@@ -5,29 +5,9 @@
  */
 #include "be.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Plan the ZBEs, in every zone, of the host BE with this uuid. */
-static zbe_err_t
-plan_zones_zbes(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers_t *z,
-    const char *uuid, int flags, zbe_destroy_plan_t *plan)
-{
-	zbe_err_t err = ZBE_OK;
-
-	for (size_t i = 0; i < z->n && err == ZBE_OK; i++) {
-		size_t cl = strlen(z->containers[i]);
-		for (size_t j = 0; j < st->tree.n && err == ZBE_OK; j++) {
-			const zbe_ds_t *d = &st->tree.ds[j];
-			if (d->snapshot || strncmp(d->name, z->containers[i], cl) != 0 || d->name[cl] != '/' ||
-			    strchr(d->name + cl + 1, '/') != NULL || d->parentbe == NULL ||
-			    strcmp(d->parentbe, uuid) != 0)
-				continue;
-			err = zbe_destroy_plan_add(h, st, d, flags | ZBE_DESTROY_FORCE_UNMOUNT, plan);
-		}
-	}
-	return err;
-}
 
 zbe_err_t
 zbe_destroy(zbe_handle_t *h, const char *name, int flags)
@@ -49,7 +29,14 @@ zbe_destroy(zbe_handle_t *h, const char *name, int flags)
 		err = zbe_destroy_plan_add(h, &op.st, op.be, flags, &plan);
 	/* the zones' BEs that belonged to it go too (their own checks apply) */
 	if (err == ZBE_OK && h->scope == ZBE_SCOPE_HOST && op.be->uuid != NULL)
-		err = plan_zones_zbes(h, &op.st, &op.zones, op.be->uuid, flags | ZBE_DESTROY_SNAPSHOTS, &plan);
+		err = zbe_destroy_plan_zones(h, &op.st, &op.zones, op.be->uuid, flags | ZBE_DESTROY_SNAPSHOTS, &plan);
+	/* a kill half-way: the next command destroys the rest */
+	if (err == ZBE_OK) {
+		char arg[80];
+		snprintf(arg, sizeof(arg), "%s %d", op.be->uuid != NULL && h->scope == ZBE_SCOPE_HOST ?
+		    op.be->uuid : "-", flags);
+		err = zbe_journal_begin(&op, ZBE_JOURNAL_DESTROY, name, arg);
+	}
 	if (err == ZBE_OK)
 		err = zbe_destroy_plan_run(h, &op.st, &plan);
 	zbe_destroy_plan_free(&plan);

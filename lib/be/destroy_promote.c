@@ -283,6 +283,27 @@ zbe_destroy_plan_run(zbe_handle_t *h, const zbe_state_t *st, const zbe_destroy_p
 	return run_commands(h, st, plan);
 }
 
+/* Plan the ZBEs, in every zone, of the host BE with this uuid. */
+zbe_err_t
+zbe_destroy_plan_zones(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers_t *z,
+    const char *uuid, int flags, zbe_destroy_plan_t *plan)
+{
+	zbe_err_t err = ZBE_OK;
+
+	for (size_t i = 0; i < z->n && err == ZBE_OK; i++) {
+		size_t cl = strlen(z->containers[i]);
+		for (size_t j = 0; j < st->tree.n && err == ZBE_OK; j++) {
+			const zbe_ds_t *d = &st->tree.ds[j];
+			if (d->snapshot || strncmp(d->name, z->containers[i], cl) != 0 || d->name[cl] != '/' ||
+			    strchr(d->name + cl + 1, '/') != NULL || d->parentbe == NULL ||
+			    strcmp(d->parentbe, uuid) != 0)
+				continue;
+			err = zbe_destroy_plan_add(h, st, d, flags | ZBE_DESTROY_FORCE_UNMOUNT, plan);
+		}
+	}
+	return err;
+}
+
 zbe_err_t
 zbe_destroy_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, int flags)
 {

@@ -8,6 +8,44 @@
 
 #include <string.h>
 
+/*
+ * A journal on the container: a command died half-way.  Undo or finish
+ * it before anything else (the zones' containers and bootfs are needed
+ * for that), then read the state again.
+ */
+static zbe_err_t
+recover_first(zbe_op_t *op, unsigned flags)
+{
+	zbe_handle_t *h = op->h;
+	zbe_journal_t j;
+	const char *what = NULL;
+	zbe_err_t err;
+
+	if (h->dry_run || !zbe_state_journal(&op->st, op->st.container, &j))
+		return ZBE_OK;
+	zbe_state_free(&op->st);
+	op->have_state = false;
+	if (h->scope == ZBE_SCOPE_HOST && op->zones.zones == NULL &&
+	    (err = zbe_zone_containers(h, &op->zones)) != ZBE_OK)
+		return err;
+	const char *const *roots = (const char *const *)op->zones.read_roots;
+	if ((err = zbe_state_read(h, &op->st, ZBE_STATE_BOOTFS, roots, op->zones.nread_roots)) != ZBE_OK)
+		return err;
+	op->have_state = true;
+	if (!zbe_state_journal(&op->st, op->st.container, &j))
+		return ZBE_OK;
+	if ((err = zbe_recover(h, &op->st, &op->zones, &j, &what)) != ZBE_OK)
+		return zbe_error_prepend(h, "cannot recover the interrupted '%s %s'", j.kind, j.be);
+	zbe_log(h, ZBE_LOG_WARN, "an interrupted '%s %s' was %s", j.kind, j.be, what);
+	zbe_state_free(&op->st);
+	op->have_state = false;
+	if ((err = zbe_state_read(h, &op->st, (flags & ZBE_OP_BOOTFS) ? ZBE_STATE_BOOTFS : 0,
+	    roots, op->zones.nread_roots)) != ZBE_OK)
+		return err;
+	op->have_state = true;
+	return ZBE_OK;
+}
+
 zbe_err_t
 zbe_op_begin(zbe_handle_t *h, zbe_op_t *op, unsigned flags, const char *be, const char *verb)
 {
@@ -25,15 +63,32 @@ zbe_op_begin(zbe_handle_t *h, zbe_op_t *op, unsigned flags, const char *be, cons
 	if ((err = zbe_lock(h)) != ZBE_OK)
 		return err;
 	op->locked = true;
+	zbe_signals_hold(h);
+	op->held = true;
 	if ((err = zbe_state_read(h, &op->st, (flags & ZBE_OP_BOOTFS) ? ZBE_STATE_BOOTFS : 0,
 	    (const char *const *)op->zones.read_roots, op->zones.nread_roots)) != ZBE_OK)
 		return err;
 	op->have_state = true;
+	if ((err = recover_first(op, flags)) != ZBE_OK)
+		return err;
 	if (be == NULL)
 		return ZBE_OK;
 	if ((err = zbe_find_be(h, &op->st, be, &op->be)) != ZBE_OK)
 		return err;
+	if (verb != NULL && strcmp(verb, "destroy") != 0 && (err = zbe_refuse_incomplete(h, &op->st, op->be)) != ZBE_OK)
+		return err;
 	return verb != NULL ? zbe_policy_touch(h, &op->st, op->be, verb) : ZBE_OK;
+}
+
+/* Left by an interrupted operation not yet recovered (a dry run, or the
+ * host's operation seen from a zone): nothing but destroy may use it. */
+zbe_err_t
+zbe_refuse_incomplete(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be)
+{
+	if (!zbe_state_incomplete(st, be))
+		return ZBE_OK;
+	return zbe_fail(h, ZBE_EINCOMPLETE, zbe_be_name(st, be),
+	    "is incomplete: an interrupted operation left it; \"beadm check -r\" repairs it");
 }
 
 zbe_err_t
@@ -50,9 +105,21 @@ zbe_op_begin_snap(zbe_handle_t *h, zbe_op_t *op, const char *be, const char *sna
 zbe_err_t
 zbe_op_end(zbe_op_t *op, zbe_err_t err)
 {
-	if (err != ZBE_OK && op->h != NULL)
-		zbe_undo_run(&op->undo, op->h);
+	/* clearing the journal is the last step; a failed clear undoes it all */
+	if (err == ZBE_OK && op->journaled)
+		err = zbe_journal_clear(op->h, op->st.container);
+	if (err != ZBE_OK && op->h != NULL) {
+		/* an undo cut short keeps the journal: the next command finishes it */
+		if (zbe_undo_run(&op->undo, op->h) && op->journaled) {
+			zbe_saved_error_t saved;
+			zbe_error_save(op->h, &saved);
+			zbe_journal_clear(op->h, op->st.container);
+			zbe_error_restore(op->h, &saved);
+		}
+	}
 	zbe_undo_free(&op->undo);
+	if (op->held)
+		zbe_signals_release(op->h);
 	if (op->have_state)
 		zbe_state_free(&op->st);
 	if (op->locked)

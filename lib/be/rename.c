@@ -52,11 +52,15 @@ zbe_rename(zbe_handle_t *h, const char *name, const char *newname)
 		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
 		goto out;
 	}
+	/* bootfs follows in a second step: a kill between is finished next time */
+	bool follow = h->scope == ZBE_SCOPE_HOST && zbe_state_next(h, &op.st, be);
+	if (follow && (err = zbe_journal_begin(&op, ZBE_JOURNAL_RENAME, name, newname)) != ZBE_OK)
+		goto out;
 	if ((err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "rename", be->name, to, NULL)) != ZBE_OK)
 		goto out;
 	zbe_undo_zfs(&op.undo, h, "rename", to, be->name, NULL);
 	/* the uuid stays, so zone BEs keep pointing at it; bootfs must follow */
-	if (h->scope == ZBE_SCOPE_HOST && zbe_state_next(h, &op.st, be)) {
+	if (follow) {
 		char *pool = zbe_pool_of(to), *val = zbe_asprintf("bootfs=%s", to);
 		err = pool == NULL || val == NULL ? zbe_fail(h, ZBE_ENOMEM, NULL, NULL)
 		    : zbe_zpool(h, ZBE_CMD_MUTATE, NULL, "set", val, pool, NULL);

@@ -42,14 +42,11 @@ zbe_rollback(zbe_handle_t *h, const char *name, const char *snap)
 			err = zbe_fail(h, ZBE_EHASSNAPS, name,
 			    "snapshot %s is newer than %s; destroy it first", d->name, snap);
 	}
-	for (size_t i = first; i < end && err == ZBE_OK; i++) {
-		const zbe_ds_t *d = &op.st.tree.ds[i];
-		if (d->snapshot)
-			continue;
-		snprintf(target, sizeof(target), "%s@%s", d->name, snap);
-		if (zbe_tree_find(&op.st.tree, target) != NULL)
-			err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "rollback", target, NULL);
-	}
+	/* more than one dataset: a kill between them is finished by the next command */
+	if (err == ZBE_OK && zbe_rollback_count(&op.st, be, snap) > 1)
+		err = zbe_journal_begin(&op, ZBE_JOURNAL_ROLLBACK, name, snap);
+	if (err == ZBE_OK)
+		err = zbe_rollback_steps(h, &op.st, be, snap);
 out:
 	return zbe_op_end(&op, err);
 }

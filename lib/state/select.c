@@ -57,7 +57,8 @@ zbe_zone_select(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t **out)
 		return zbe_fail(h, ZBE_ENOROOT, h->zone, "the running host boot environment has no uuid");
 	for (size_t i = 0; i < st->tree.n; i++) {
 		const zbe_ds_t *d = &st->tree.ds[i];
-		if (!zbe_state_is_be(st, d) || zbe_state_foreign(h, st, d))
+		/* half-made by an interrupted operation: never booted */
+		if (!zbe_state_is_be(st, d) || zbe_state_foreign(h, st, d) || zbe_state_incomplete(st, d))
 			continue;
 		size_t l = strlen(all);
 		snprintf(all + l, sizeof(all) - l, "%s%s", l ? ", " : "", zbe_be_name(st, d));

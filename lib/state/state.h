@@ -1,7 +1,7 @@
 /*
  * Layer 3, state and policy: what an operation decides on, read once
  * (state.c), the zone rules (policy.c), which ZBE a zone boots
- * (select.c), zone configuration files (zone_conf.c), the zones' BE
+ * (select.c), interrupted operations (journal.c), zone configuration files (zone_conf.c), the zones' BE
  * containers (zone_containers.c), a handle's zone scope (zone_scope.c)
  * and whether a zone runs (zone_status.c).  Changes nothing on a pool.
  * Calls base, zfs and runtime.
@@ -44,6 +44,29 @@ bool zbe_state_foreign(const zbe_handle_t *h, const zbe_state_t *st, const zbe_d
 const zbe_ds_t *zbe_state_host_be_by_uuid(const zbe_state_t *st, const char *uuid);
 /* The entries of the tree under be (itself first), as an index range. */
 void zbe_state_range(const zbe_state_t *st, const zbe_ds_t *be, size_t *first, size_t *end);
+
+/* ---- the journal of an interrupted operation (journal.c) ---- */
+
+/* The kinds of operation a journal names. */
+#define ZBE_JOURNAL_CREATE   "create"   /* be: the new BE; arg: - */
+#define ZBE_JOURNAL_ACTIVATE "activate" /* be: the BE; arg: its uuid or - */
+#define ZBE_JOURNAL_DESTROY  "destroy"  /* be: the BE; arg: "<uuid or -> <flags>" */
+#define ZBE_JOURNAL_ROLLBACK "rollback" /* be: the BE; arg: the snapshot */
+#define ZBE_JOURNAL_RENAME   "rename"   /* be: the old name; arg: the new one */
+
+typedef struct zbe_journal {
+	char opid[40];
+	char kind[16];  /* one of the above; "?" when unreadable */
+	char be[256];   /* a BE name in the container */
+	char arg[256];
+	const char *container;
+} zbe_journal_t;
+
+/* The journal set on container itself (not inherited), if any. */
+bool zbe_state_journal(const zbe_state_t *st, const char *container, zbe_journal_t *j);
+/* Is d half-made or half-destroyed by an interrupted operation of the
+ * host's or (zone scope) the zone's journal? */
+bool zbe_state_incomplete(const zbe_state_t *st, const zbe_ds_t *d);
 
 /* ---- the zone rules (policy.c) ---- */
 

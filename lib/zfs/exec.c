@@ -118,6 +118,10 @@ run(zbe_handle_t *h, zbe_cmd_kind_t kind, const char *const argv[], char **out,
 		zbe_log(h, ZBE_LOG_PLAN, "%s", line);
 		return ZBE_OK;
 	}
+	/* a held signal stops the operation before its next change */
+	int sig;
+	if (kind == ZBE_CMD_MUTATE && !h->undoing && (sig = zbe_signal_pending(h)) != 0)
+		return zbe_fail(h, ZBE_EINTR, line, "not run: interrupted by SIG%s", sigabbrev_np(sig));
 	zbe_log(h, ZBE_LOG_TRACE, "%s", line);
 	h->ncommands++;
 
@@ -132,7 +136,23 @@ run(zbe_handle_t *h, zbe_cmd_kind_t kind, const char *const argv[], char **out,
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, opipe[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, epipe[1], 2);
-	rc = posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
+	/* the child holds the lock too: one that outlives a killed beadm
+	 * keeps the next command waiting until it is done */
+	if (h->lock_fd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, h->lock_fd, h->lock_fd);
+	/* its own process group: a terminal's Ctrl-C reaches beadm, which
+	 * stops at a consistent point, not the zfs command half-way */
+	posix_spawnattr_t at;
+	posix_spawnattr_init(&at);
+	short spawn_flags = POSIX_SPAWN_SETPGROUP;
+	posix_spawnattr_setpgroup(&at, 0);
+	if (h->hold_depth > 0) {
+		posix_spawnattr_setsigmask(&at, &h->unheld_mask);
+		spawn_flags |= POSIX_SPAWN_SETSIGMASK;
+	}
+	posix_spawnattr_setflags(&at, spawn_flags);
+	rc = posix_spawnp(&pid, argv[0], &fa, &at, (char *const *)argv, environ);
+	posix_spawnattr_destroy(&at);
 	posix_spawn_file_actions_destroy(&fa);
 	close(opipe[1]);
 	close(epipe[1]);

@@ -13,7 +13,8 @@
 const char *const zbe_tree_props[] = {
 	ZBE_PROP_TYPE, ZBE_PROP_USED, ZBE_PROP_CREATION, ZBE_PROP_ORIGIN,
 	ZBE_PROP_MOUNTPOINT, ZBE_PROP_CANMOUNT, ZBE_PROP_UUID, ZBE_PROP_PARENTBE,
-	ZBE_PROP_ACTIVE, ZBE_PROP_DESCRIPTION, ZBE_PROP_AUTO, ZBE_PROP_ZONESTATE, ZBE_PROP_DEFER_DESTROY, NULL
+	ZBE_PROP_ACTIVE, ZBE_PROP_DESCRIPTION, ZBE_PROP_AUTO, ZBE_PROP_ZONESTATE, ZBE_PROP_DEFER_DESTROY,
+	ZBE_PROP_JOURNAL, ZBE_PROP_OP, NULL
 };
 
 /* '/' and '@' sort before every other name character. */
@@ -111,6 +112,8 @@ ds_free(zbe_ds_t *d)
 	free(d->parentbe);
 	free(d->active);
 	free(d->description);
+	free(d->journal);
+	free(d->op);
 }
 
 void
@@ -188,6 +191,10 @@ zbe_tree_set(zbe_ds_t *d, const char *prop, const char *value)
 		d->deferred = strcmp(value, "on") == 0;
 		return ZBE_OK;
 	}
+	if (strcmp(prop, ZBE_PROP_JOURNAL) == 0)
+		return set_str(&d->journal, value);
+	if (strcmp(prop, ZBE_PROP_OP) == 0)
+		return set_str(&d->op, value);
 	if (strcmp(prop, ZBE_PROP_ZONESTATE) == 0) {
 		d->incomplete = strcmp(value, "incomplete") == 0;
 		return ZBE_OK;

@@ -48,12 +48,14 @@ zbe_undo_zfs(zbe_undo_t *u, zbe_handle_t *h, ...)
 	zbe_undo_push(u, &a);
 }
 
-void
+bool
 zbe_undo_run(zbe_undo_t *u, zbe_handle_t *h)
 {
 	zbe_saved_error_t saved;
+	bool was_undoing = h->undoing, all = !u->oom;
 
 	zbe_error_save(h, &saved);
+	h->undoing = true;
 	while (u->n > 0) {
 		zbe_argv_t *a = &u->steps[--u->n];
 		zbe_err_t err;
@@ -64,11 +66,15 @@ zbe_undo_run(zbe_undo_t *u, zbe_handle_t *h)
 				break;
 			nanosleep(&(struct timespec){ 0, 200000000 }, NULL);
 		}
-		if (err != ZBE_OK)
+		if (err != ZBE_OK) {
 			zbe_log(h, ZBE_LOG_WARN, "undo failed: %s", h->errmsg);
+			all = false;
+		}
 		zbe_argv_free(a);
 	}
+	h->undoing = was_undoing;
 	zbe_error_restore(h, &saved);
+	return all;
 }
 
 void

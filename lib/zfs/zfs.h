@@ -59,6 +59,8 @@ typedef struct zbe_ds {
 	bool auto_snap;    /* made by zbe */
 	bool deferred;     /* marked for deferred destroy: ZFS removes it with its last clone */
 	bool incomplete;   /* a zone's <zpds> while it is being installed */
+	char *journal;     /* org.zbe:journal (meaningful on a BE container) */
+	char *op;          /* org.zbe:op: the operation that made it */
 	unsigned order;    /* position in the listing (snapshots: creation order) */
 } zbe_ds_t;
 
@@ -138,8 +140,9 @@ typedef struct zbe_undo {
 void zbe_undo_push(zbe_undo_t *u, zbe_argv_t *a);
 /* Push "zfs args..." (NULL-terminated). */
 void zbe_undo_zfs(zbe_undo_t *u, zbe_handle_t *h, ...);
-/* Run the log backwards, keeping the handle's error. */
-void zbe_undo_run(zbe_undo_t *u, zbe_handle_t *h);
+/* Run the log backwards, keeping the handle's error (a held signal does
+ * not stop it).  False when a step failed (each is logged as a warning). */
+bool zbe_undo_run(zbe_undo_t *u, zbe_handle_t *h);
 /* Forget the log (the operation succeeded). */
 void zbe_undo_free(zbe_undo_t *u);
 

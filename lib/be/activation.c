@@ -1,0 +1,95 @@
+/*
+ * The steps of an activation, shared by beadm activate, create -a and
+ * the recovery of an interrupted activation: the zone's active flags,
+ * the promotions, then the host's bootfs, last, so that a boot before
+ * the end still finds the BE that was active.
+ */
+#include "be.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static zbe_err_t
+set_active(zbe_handle_t *h, const char *ds, bool on, zbe_undo_t *undo)
+{
+	char *val = zbe_asprintf("%s=%s", ZBE_PROP_ACTIVE, on ? "on" : "off");
+	char *old = zbe_asprintf("%s=%s", ZBE_PROP_ACTIVE, on ? "off" : "on");
+	zbe_err_t err;
+
+	if (val == NULL || old == NULL)
+		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+	else if ((err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "set", val, ds, NULL)) == ZBE_OK)
+		zbe_undo_zfs(undo, h, "set", old, ds, NULL);
+	free(val);
+	free(old);
+	return err;
+}
+
+static zbe_err_t
+set_bootfs(zbe_handle_t *h, const zbe_state_t *st, const char *be_ds, zbe_undo_t *undo)
+{
+	char *pool = zbe_pool_of(be_ds);
+	char *val = zbe_asprintf("bootfs=%s", be_ds);
+	char *old = zbe_asprintf("bootfs=%s", st->bootfs != NULL ? st->bootfs : "");
+	zbe_err_t err;
+
+	if (pool == NULL || val == NULL || old == NULL) {
+		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+	} else if ((err = zbe_zpool(h, ZBE_CMD_MUTATE, NULL, "set", val, pool, NULL)) == ZBE_OK) {
+		zbe_argv_t a = { 0 };
+		zbe_argv_add(&a, h->conf.zpool);
+		zbe_argv_add(&a, "set");
+		zbe_argv_add(&a, old);
+		zbe_argv_add(&a, pool);
+		zbe_undo_push(undo, &a);
+	}
+	free(pool);
+	free(val);
+	free(old);
+	return err;
+}
+
+/* Host scope: each zone's active ZBE of the host BE uuid, promoted too. */
+static zbe_err_t
+promote_zones(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers_t *z,
+    const char *uuid, zbe_undo_t *undo)
+{
+	zbe_err_t err = ZBE_OK;
+
+	for (size_t i = 0; i < z->n && err == ZBE_OK; i++) {
+		size_t count;
+		const zbe_ds_t *d = zbe_zbe_of(st, z->containers[i], uuid, true, &count);
+		if (count == 1)
+			err = zbe_promote_fully(h, d->name, undo);
+	}
+	return err;
+}
+
+zbe_err_t
+zbe_activate_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers_t *zones,
+    const char *be_ds, const char *uuid, zbe_undo_t *undo)
+{
+	zbe_err_t err = ZBE_OK;
+
+	if (h->scope == ZBE_SCOPE_ZONE) {
+		const zbe_ds_t *target = zbe_tree_find(&st->tree, be_ds);
+		/* off for the others of this host BE first, so two are never on */
+		for (size_t i = 0; err == ZBE_OK && i < st->tree.n; i++) {
+			const zbe_ds_t *d = &st->tree.ds[i];
+			if (zbe_state_is_be(st, d) && zbe_state_next(h, st, d) && strcmp(d->name, be_ds) != 0)
+				err = set_active(h, d->name, false, undo);
+		}
+		if (err == ZBE_OK && (target == NULL || target->active == NULL ||
+		    strcmp(target->active, "on") != 0))
+			err = set_active(h, be_ds, true, undo);
+	}
+	if (err == ZBE_OK)
+		err = zbe_promote_fully(h, be_ds, undo);
+	if (err == ZBE_OK && h->scope == ZBE_SCOPE_HOST && zones != NULL && uuid != NULL)
+		err = promote_zones(h, st, zones, uuid, undo);
+	/* bootfs last: a boot until then still finds the BE that was active */
+	if (err == ZBE_OK && h->scope == ZBE_SCOPE_HOST && (st->bootfs == NULL || strcmp(st->bootfs, be_ds) != 0))
+		err = set_bootfs(h, st, be_ds, undo);
+	return err;
+}
+
