@@ -153,19 +153,27 @@ check_zone(zbe_handle_t *h, const zbe_state_t *st, const char *zone, const char 
 	return ZBE_OK;
 }
 
+/* bootfs names what boots: unset (ZFS clears it when its dataset is
+ * destroyed) or missing, no loader finds a BE. */
 static zbe_err_t
 check_bootfs(zbe_handle_t *h, zbe_op_t *op, bool repair, zbe_check_t *c)
 {
 	zbe_check_item_t *item;
 	const zbe_state_t *st = &op->st;
 
-	if (h->scope != ZBE_SCOPE_HOST || st->bootfs == NULL || !zbe_ds_under(st->bootfs, st->container) ||
-	    zbe_tree_find(&st->tree, st->bootfs) != NULL)
+	if (h->scope != ZBE_SCOPE_HOST)
+		return ZBE_OK;
+	if (st->bootfs != NULL && (!zbe_ds_under(st->bootfs, st->container) ||
+	    zbe_tree_find(&st->tree, st->bootfs) != NULL))
 		return ZBE_OK;
 	const zbe_ds_t *run = st->running != NULL ? zbe_tree_find(&st->tree, st->running) : NULL;
 	bool can = run != NULL && zbe_state_is_be(st, run);
-	ADD(can ? "point bootfs at the running boot environment" : NULL,
-	    "bootfs names %s, which does not exist", st->bootfs);
+	if (st->bootfs == NULL)
+		ADD(can ? "point bootfs at the running boot environment" : NULL,
+		    "the pool has no bootfs: a loader booting by bootfs finds no boot environment");
+	else
+		ADD(can ? "point bootfs at the running boot environment" : NULL,
+		    "bootfs names %s, which does not exist", st->bootfs);
 	if (repair && can) {
 		char *pool = zbe_pool_of(run->name), *val = zbe_asprintf("bootfs=%s", run->name);
 		zbe_err_t err = pool == NULL || val == NULL ? zbe_fail(h, ZBE_ENOMEM, NULL, NULL)

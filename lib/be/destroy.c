@@ -32,9 +32,11 @@ zbe_destroy(zbe_handle_t *h, const char *name, int flags)
 		err = zbe_destroy_plan_zones(h, &op.st, &op.zones, op.be->uuid, flags | ZBE_DESTROY_SNAPSHOTS, &plan);
 	/* a kill half-way: the next command destroys the rest */
 	if (err == ZBE_OK) {
-		char arg[80];
-		snprintf(arg, sizeof(arg), "%s %d", op.be->uuid != NULL && h->scope == ZBE_SCOPE_HOST ?
-		    op.be->uuid : "-", flags);
+		/* and its origin's automatic snapshots, which go once unused */
+		const char *at = op.be->origin != NULL ? strchr(op.be->origin, '@') : NULL;
+		char arg[200];
+		snprintf(arg, sizeof(arg), "%s %d %s", op.be->uuid != NULL && h->scope == ZBE_SCOPE_HOST ?
+		    op.be->uuid : "-", flags, at != NULL ? at + 1 : "-");
 		err = zbe_journal_begin(&op, ZBE_JOURNAL_DESTROY, name, arg);
 	}
 	if (err == ZBE_OK)

@@ -76,7 +76,10 @@ static zbe_err_t
 finish_activate(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers_t *zones,
     const zbe_ds_t *be)
 {
-	return zbe_activate_locked(h, st, zones, be->name, be->uuid, NULL);
+	zbe_undo_t undo = { 0 }; /* finishing is not undone: a failure leaves the journal */
+	zbe_err_t err = zbe_activate_locked(h, st, zones, be->name, be->uuid, &undo);
+	zbe_undo_free(&undo);
+	return err;
 }
 
 static zbe_err_t
@@ -88,7 +91,8 @@ finish_destroy(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers
 	int flags = 0;
 	zbe_err_t err = ZBE_OK;
 
-	sscanf(j->arg, "%63s %d", uuid, &flags);
+	char snap[256] = "-";
+	sscanf(j->arg, "%63s %d %255s", uuid, &flags, snap);
 	flags |= ZBE_DESTROY_FORCE_UNMOUNT;
 	if (be != NULL)
 		err = zbe_destroy_plan_add(h, st, be, flags, &plan);
@@ -97,6 +101,17 @@ finish_destroy(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers
 	if (err == ZBE_OK && plan.n > 0)
 		err = zbe_destroy_plan_run(h, st, &plan);
 	zbe_destroy_plan_free(&plan);
+	/* the BE is gone (now or before the kill): its origin's automatic
+	 * snapshots that nothing else is cloned from go as destroy would have
+	 * removed them; their name is unique in the tree (create.c) */
+	size_t sl = strlen(snap);
+	for (size_t i = 0; err == ZBE_OK && be == NULL && strcmp(snap, "-") != 0 && i < st->tree.n; i++) {
+		const zbe_ds_t *d = &st->tree.ds[i];
+		const char *at = d->snapshot ? strchr(d->name, '@') : NULL;
+		if (at != NULL && d->auto_snap && strcmp(at + 1, snap) == 0 && sl > 0 &&
+		    !zbe_snapshot_has_clones(st, d->name, NULL, NULL))
+			err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "destroy", d->name, NULL);
+	}
 	return err;
 }
 

@@ -50,7 +50,7 @@ void zbe_state_range(const zbe_state_t *st, const zbe_ds_t *be, size_t *first, s
 /* The kinds of operation a journal names. */
 #define ZBE_JOURNAL_CREATE   "create"   /* be: the new BE; arg: - */
 #define ZBE_JOURNAL_ACTIVATE "activate" /* be: the BE; arg: its uuid or - */
-#define ZBE_JOURNAL_DESTROY  "destroy"  /* be: the BE; arg: "<uuid or -> <flags>" */
+#define ZBE_JOURNAL_DESTROY  "destroy"  /* be: the BE; arg: "<uuid or -> <flags> <origin snapshot or ->" */
 #define ZBE_JOURNAL_ROLLBACK "rollback" /* be: the BE; arg: the snapshot */
 #define ZBE_JOURNAL_RENAME   "rename"   /* be: the old name; arg: the new one */
 

@@ -71,6 +71,12 @@ boot(zbe_handle_t *h, const char *zone, bool start)
 		return err;
 	if ((err = zbe_op_begin(h, &op, 0, NULL, NULL)) != ZBE_OK)
 		goto out;
+	/* the broker and the zone's processes outlive this command: they must
+	 * not inherit signals blocked (a blocked SIGTERM would never stop them) */
+	if (op.held) {
+		zbe_signals_release(h);
+		op.held = false;
+	}
 	if (zbe_tree_find(&op.st.tree, h->container) == NULL)
 		err = zbe_fail(h, ZBE_EZONE, zone, "zone is not installed");
 	else if (zbe_zone_is_running(h, zone))

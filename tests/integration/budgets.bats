@@ -13,11 +13,13 @@
 #   zoneadm boot          the ZBE selection reads with 1 tree read
 # (a tree read is zfs get on zfs-fuse, zfs list on OpenZFS; the bootfs read
 # zpool list on zfs-fuse, zpool get on OpenZFS)
-#   beadm create NEW      exactly N+4 calls on OpenZFS (one snapshot for the
-#                         host BE and all zones); exactly 2N+4 on zfs-fuse,
+#   beadm create NEW      exactly N+6 calls on OpenZFS (one snapshot for the
+#                         host BE and all zones); exactly 2N+6 on zfs-fuse,
 #                         whose zfs snapshot takes one dataset
-#   beadm destroy -F NEW  3 calls on OpenZFS whatever N (one channel
-#                         program); at most 2N+6 on zfs-fuse
+#   beadm destroy -F NEW  5 calls on OpenZFS whatever N (one channel
+#                         program); at most 2N+8 on zfs-fuse
+# Each mutating operation's 2 extra calls are its journal (crash safety):
+# zfs set org.zbe:journal before the first change, zfs inherit after the last.
 # The list-type budgets hold "whatever N": they are checked again after
 # three more zones are installed.  And a guard: create must not issue
 # "zfs destroy -d -r" over cloned snapshots, which wedges zfs-fuse 0.7.0
@@ -89,7 +91,7 @@ check_zoneadm_list() {
 	assert_same "$before" "$(state)"
 }
 
-@test "budget: beadm create NEW makes exactly N+4 zfs calls on OpenZFS, 2N+4 on zfs-fuse (N = 5 zones)" {
+@test "budget: beadm create NEW makes exactly N+6 zfs calls on OpenZFS, 2N+6 on zfs-fuse (N = 5 zones)" {
 	# For a source BE of H datasets (H = 1 here):
 	#   2 zfs get     the tree (ROOT and the zones' parent in one call), and
 	#                 the source BE's locally set properties (-s local all),
@@ -99,16 +101,18 @@ check_zoneadm_list() {
 	#                 group); zfs-fuse, whose zfs snapshot takes one dataset:
 	#                 1 (snapshot -r of the BE) + N (one per zone)
 	#   H + N         a zfs clone per dataset of the BE and per zone
-	# OpenZFS: 3 + H + N = N + 4; zfs-fuse: 2N + 3 + H = 2N + 4; no destroy
+	#   2             the journal: zfs set before the snapshot, zfs inherit
+	#                 after the last clone
+	# OpenZFS: 5 + H + N = N + 6; zfs-fuse: 2N + 5 + H = 2N + 6; no destroy
 	# (nothing is snapshotted that is not cloned), no zpool call.  (Folding
 	# the local-property read into the tree read would save one call at the
 	# price of reading every property of every dataset: about 4x the tree
 	# read's time on zfs-fuse, measured.)
 	local snapshots total
 	if on_openzfs; then
-		snapshots=1 total=$((NZ + 4))
+		snapshots=1 total=$((NZ + 6))
 	else
-		snapshots=$((NZ + 1)) total=$((2 * NZ + 4))
+		snapshots=$((NZ + 1)) total=$((2 * NZ + 6))
 	fi
 	counted beadm create NEW
 	assert_status 0
@@ -118,6 +122,8 @@ check_zoneadm_list() {
 	assert_calls "beadm create NEW: zfs clone calls" $((NZ + 1)) "$(calls zfs clone)"
 	assert_calls "beadm create NEW: zfs calls that clone zone ZBEs" $NZ "$(grep -c '^zfs'$'\t''clone .*/rpool/ZBE' "$ZBE_COUNT_LOG")"
 	assert_calls "beadm create NEW: zfs destroy calls" 0 "$(calls zfs destroy)"
+	assert_calls "beadm create NEW: zfs set calls (the journal)" 1 "$(calls zfs set)"
+	assert_calls "beadm create NEW: zfs inherit calls (the journal's end)" 1 "$(calls zfs inherit)"
 	assert_calls "beadm create NEW: zpool calls" 0 "$(calls zpool)"
 	assert_calls "beadm create NEW: zfs+zpool calls" $total "$(calls)"
 	# every snapshot made is cloned: one per BE dataset and zone, all the same name
@@ -141,10 +147,11 @@ check_zoneadm_list() {
 	exists "$POOL/ROOT/NEW" || fail "no $POOL/ROOT/NEW"
 }
 
-@test "budget: beadm destroy -F NEW makes 3 zfs/zpool calls on OpenZFS whatever N, at most 2N+6 on zfs-fuse (N = 5 zones)" {
-	# OpenZFS: the tree read, the pool's bootfs, and one channel program
-	# (zfs program) that promotes and destroys the BE and the N zones' ZBEs
-	# of it in one transaction group.  zfs-fuse: a zfs command per step.
+@test "budget: beadm destroy -F NEW makes 5 zfs/zpool calls on OpenZFS whatever N, at most 2N+8 on zfs-fuse (N = 5 zones)" {
+	# OpenZFS: the tree read, the pool's bootfs, the journal (set and
+	# inherit), and one channel program (zfs program) that promotes and
+	# destroys the BE and the N zones' ZBEs of it in one transaction group.
+	# zfs-fuse: a zfs command per step.
 	counted beadm create NEW
 	assert_status 0
 	assert_eq "$(zfs list -H -o name -t filesystem -r "$POOL/zones" | grep -c '/rpool/ZBE6$')" $NZ "carried ZBEs"
@@ -157,8 +164,8 @@ check_zoneadm_list() {
 		assert_calls "beadm destroy -F NEW: zfs program calls" 1 "$(calls zfs program)"
 		assert_calls "beadm destroy -F NEW: zfs destroy or promote calls" 0 \
 		    $(($(calls zfs destroy) + $(calls zfs promote)))
-		assert_calls "beadm destroy -F NEW: zfs+zpool calls" 3 "$(calls)"
+		assert_calls "beadm destroy -F NEW: zfs+zpool calls" 5 "$(calls)"
 	else
-		assert_calls_at_most "beadm destroy -F NEW: zfs+zpool calls" $((2 * NZ + 6)) "$(calls)"
+		assert_calls_at_most "beadm destroy -F NEW: zfs+zpool calls" $((2 * NZ + 8)) "$(calls)"
 	fi
 }

@@ -15,6 +15,7 @@ bats_require_minimum_version 1.5.0
 ZBT_SRC=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 BEADM=${BEADM:-$ZBT_SRC/build/cmd/beadm/beadm}
 FAIL_WRAPPER=$BATS_TEST_DIRNAME/zfs-fail-wrapper
+KILL_WRAPPER=$BATS_TEST_DIRNAME/zfs-kill-wrapper
 
 # A sanitizer report must not pass for beadm's own exit 1.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=86:abort_on_error=0:detect_leaks=1}
@@ -35,6 +36,8 @@ UUID_RE='^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
 AUTO_PROP=org.zbe:auto
 UUID_PROP=org.opensolaris.libbe:uuid
 DESC_PROP=org.opensolaris.libbe:description
+JOURNAL_PROP=org.zbe:journal
+OP_PROP=org.zbe:op
 
 # ---- assertions (print what they saw, then fail) -------------------------
 
@@ -127,7 +130,7 @@ snapshots_of() { # dataset: its snapshots and its children's
 # the properties beadm manages, bootfs and the pool's mounts.
 state() {
 	zfs get -H -r -o name,property,value,source \
-	    type,origin,mountpoint,canmount,$UUID_PROP,$DESC_PROP,$AUTO_PROP,org.opensolaris.libbe:active \
+	    type,origin,mountpoint,canmount,$UUID_PROP,$DESC_PROP,$AUTO_PROP,org.opensolaris.libbe:active,$JOURNAL_PROP,$OP_PROP \
 	    "$POOL" | sort
 	echo "bootfs=$(bootfs)"
 	pool_mounts

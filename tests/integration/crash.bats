@@ -1,0 +1,233 @@
+#!/usr/bin/env bats
+# Crash safety: zfs is tests/integration/zfs-kill-wrapper, which SIGKILLs
+# beadm right after its Nth mutating zfs call, as a crash or a power cut
+# would stop it.  For every N: what is left is never listed or usable as a
+# whole BE, `beadm check` names it (exit 1), the next ordinary command
+# repairs it (undoes a create, finishes the rest), and the pool ends
+# exactly as before or as the completed command leaves it.
+
+load helpers
+
+teardown() {
+	zone_teardown
+}
+
+use_killer() { # [signal]
+	write_conf "zfs = $KILL_WRAPPER"
+	export ZBE_KILL_COUNTER=$TMP/count ZBE_KILL_LOG=$TMP/zfs.log ZBE_KILL_AT=0
+	export ZBE_KILL_SIGNAL=${1:-KILL}
+	rm -f "$TMP/count" "$TMP/zfs.log"
+}
+
+# count ARGS...: K, the mutating zfs calls of `beadm ARGS` (run for real).
+count() {
+	rm -f "$TMP/count"
+	run --separate-stderr beadm "$@"
+	assert_status 0
+	K=$(cat "$TMP/count")
+}
+
+# killed N ARGS...: run beadm ARGS, killed after mutating call N.
+killed() {
+	local n=$1
+	shift
+	rm -f "$TMP/count" "$TMP/zfs.log"
+	ZBE_KILL_AT=$n run --separate-stderr beadm "$@"
+	[ "$status" -eq 137 ] || fail "beadm $* killed after call $n: exit $status, expected 137
+stderr: $stderr"
+}
+
+# The flags column of BE in beadm list -H, or nothing when it is not listed.
+flags_of() {
+	beadm list -H | awk -F';' -v b="$1" '$1 == b { print $3 }'
+}
+
+check_reports() { # what-to-find
+	run --separate-stderr beadm check
+	assert_status 1
+	assert_contains "$output" "$1" "beadm check after the kill"
+}
+
+check_clean() {
+	run --separate-stderr beadm check
+	[ "$status" -eq 0 ] || fail "beadm check is not clean (exit $status): $output $stderr"
+}
+
+@test "create killed after each mutating call: incomplete, refused, undone by the next command" {
+	use_killer
+	before=$(state)
+	count create PROBE
+	beadm destroy -F PROBE
+	[ "$before" = "$(state)" ] || fail "destroy of the probe did not restore the pool"
+	[ "$K" -ge 4 ] || fail "create made only $K mutating calls"
+	for n in $(seq 1 $((K - 1))); do
+		killed "$n" create NEW
+		# never a whole-looking BE: absent, or flagged I
+		f=$(flags_of NEW)
+		[ -z "$f" ] || [[ $f == *I* ]] || fail "call $n: NEW listed as '$f', not incomplete"
+		check_reports "interrupted operation 'create NEW'"
+		run --separate-stderr beadm mount NEW "$TMP/mnt"
+		[ "$status" -ne 0 ] || fail "call $n: mount of the incomplete NEW worked"
+		# that mount was a mutating command: it undid the create first
+		assert_contains "$stderr" "an interrupted 'create NEW' was undone" "call $n"
+		assert_same "$before" "$(state)" "pool after the recovery (call $n)"
+		check_clean
+	done
+	# killed after the last call (the journal's clear): complete
+	killed "$K" create NEW
+	assert_eq "$(flags_of NEW)" "-" "NEW after a kill after its last call"
+	check_clean
+	beadm activate NEW
+	assert_eq "$(bootfs)" "$(ds NEW)"
+}
+
+@test "create -a killed during the activation: finished, not undone" {
+	use_killer
+	count create -a PROBE
+	total=$K
+	beadm activate GBE1
+	beadm destroy -F PROBE
+	count create PROBE2
+	plain=$K
+	beadm destroy -F PROBE2
+	# from the plain create's last call on (there the journal says
+	# "activate" instead of being cleared) the activation runs
+	for n in $(seq "$plain" $((total - 1))); do
+		killed "$n" create -a NEW
+		beadm list >/dev/null
+		run --separate-stderr beadm create OTHER
+		assert_status 0
+		assert_contains "$stderr" "an interrupted 'activate NEW' was finished" "call $n"
+		assert_eq "$(bootfs)" "$(ds NEW)" "bootfs after recovery (call $n)"
+		assert_eq "$(prop "$(ds NEW)" origin)" "-" "NEW promoted (call $n)"
+		check_clean
+		beadm activate GBE1
+		beadm destroy -F OTHER
+		beadm destroy -F NEW
+	done
+}
+
+@test "activate killed after each mutating call: finished by the next command" {
+	beadm create NEW
+	use_killer
+	count activate NEW
+	beadm activate GBE1
+	for n in $(seq 1 $((K - 1))); do
+		killed "$n" activate NEW
+		assert_eq "$(flags_of NEW)" "-" "NEW is whole (call $n)"
+		check_reports "interrupted operation 'activate NEW'"
+		run --separate-stderr beadm check -r
+		assert_status 0
+		assert_contains "$output" "repaired: finish it"
+		assert_eq "$(bootfs)" "$(ds NEW)" "bootfs after the repair (call $n)"
+		[ "$(prop "$(ds NEW)/var" origin)" = - ] || fail "NEW/var still a clone (call $n)"
+		check_clean
+		beadm activate GBE1
+	done
+}
+
+@test "destroy killed after each mutating call: finished by the next command" {
+	use_killer
+	beadm create A
+	before=$(state)
+	count destroy -F A
+	for n in $(seq 1 $((K - 1))); do
+		beadm create A
+		killed "$n" destroy -F A
+		f=$(flags_of A)
+		[ -z "$f" ] || [[ $f == *I* ]] || fail "call $n: A listed as '$f' half-destroyed"
+		run --separate-stderr beadm activate A
+		[ "$status" -ne 0 ] || fail "call $n: the half-destroyed A was activated"
+		assert_contains "$stderr" "an interrupted 'destroy A' was finished" "call $n"
+		exists "$(ds A)" && fail "A is still there after the recovery (call $n)"
+		check_clean
+	done
+}
+
+@test "rollback of a BE with a child killed half-way: finished" {
+	beadm create A
+	beadm create A@s
+	use_killer
+	count rollback A s
+	[ "$K" -ge 3 ] || fail "rollback made only $K mutating calls"
+	for n in $(seq 1 $((K - 1))); do
+		killed "$n" rollback A s
+		[[ $(flags_of A) == *I* ]] || fail "call $n: A not flagged incomplete: $(flags_of A)"
+		run --separate-stderr beadm check -r
+		assert_status 0
+		check_clean
+	done
+}
+
+@test "SIGINT or SIGTERM during create waits for the running zfs call, then undoes: exit 130 / 143" {
+	before=$(state)
+	for sig in INT TERM; do
+		use_killer "$sig"
+		ZBE_KILL_AT=2 run --separate-stderr beadm create NEW
+		want=$([ "$sig" = INT ] && echo 130 || echo 143)
+		[ "$status" -eq "$want" ] || fail "SIG$sig: exit $status, expected $want; stderr: $stderr"
+		assert_contains "$stderr" "interrupted by SIG$sig"
+		assert_not_contains "$stderr" "undo failed"
+		assert_same "$before" "$(state)" "pool after SIG$sig"
+	done
+}
+
+@test "check: a stray automatic snapshot and a pool without bootfs; -n check -r plans, check -r repairs" {
+	zfs snapshot -o org.zbe:auto=on "$GBE1@stray"
+	# ZFS clears bootfs when its dataset is destroyed
+	zfs create -o mountpoint=legacy -o canmount=noauto "$POOL/ROOT/GONE"
+	zpool set bootfs="$POOL/ROOT/GONE" "$POOL"
+	zfs destroy "$POOL/ROOT/GONE"
+	run --separate-stderr beadm check
+	assert_status 1
+	assert_contains "$output" "stray automatic snapshot $GBE1@stray"
+	assert_contains "$output" "the pool has no bootfs"
+	before=$(state)
+	run --separate-stderr beadm -n check -r
+	assert_status 1
+	assert_contains "$output" "destroy $GBE1@stray"
+	assert_contains "$output" "bootfs=$GBE1"
+	assert_same "$before" "$(state)" "pool after -n check -r"
+	run --separate-stderr beadm check -r
+	assert_status 0
+	assert_contains "$output" "repaired: destroy it"
+	assert_eq "$(bootfs)" "$GBE1"
+	exists "$GBE1@stray" && fail "the stray snapshot is still there"
+	check_clean
+}
+
+@test "a journal beadm cannot read stops mutating commands with a clear message, and changes nothing" {
+	zfs set org.zbe:journal=garbage "$POOL/ROOT"
+	before=$(state)
+	run --separate-stderr beadm create NEW
+	assert_status 1
+	assert_match "$stderr" "^beadm: cannot recover the interrupted"
+	assert_contains "$stderr" "zfs inherit org.zbe:journal $POOL/ROOT"
+	assert_same "$before" "$(state)"
+	check_reports "interrupted operation"
+}
+
+@test "create on a host with two zones killed after each mutating call: the zones' ZBEs go too" {
+	zbt_teardown
+	zone_setup
+	zone_install z1
+	zone_install z2
+	use_killer
+	before=$(state)
+	count create PROBE
+	beadm destroy -F PROBE
+	assert_same "$before" "$(state)" "pool after destroying the probe"
+	[ "$K" -ge 6 ] || fail "create with two zones made only $K mutating calls"
+	for n in $(seq 1 $((K - 1))); do
+		killed "$n" create NEW
+		check_reports "interrupted operation 'create NEW'"
+		run --separate-stderr beadm create OTHER
+		assert_status 0
+		assert_contains "$stderr" "an interrupted 'create NEW' was undone" "call $n"
+		beadm destroy -F OTHER
+		assert_same "$before" "$(state)" "pool after the recovery (call $n)"
+		check_clean
+	done
+	zone_boot z1
+	zoneadm -z z1 halt || fail "zoneadm -z z1 halt failed"
+}
