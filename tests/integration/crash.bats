@@ -231,3 +231,42 @@ check_clean() {
 	zone_boot z1
 	zoneadm -z z1 halt || fail "zoneadm -z z1 halt failed"
 }
+
+@test "beadm -z zone create and activate killed after each mutating call: the zone's journal, repaired in the zone's scope" {
+	zbt_teardown
+	zone_setup
+	zone_install z1
+	use_killer
+	before=$(state)
+	count -z z1 create PROBE
+	beadm -z z1 destroy -F PROBE
+	assert_same "$before" "$(state)" "pool after destroying the probe"
+	for n in $(seq 1 $((K - 1))); do
+		killed "$n" -z z1 create ZNEW
+		f=$(beadm -z z1 list -H | awk -F';' '$1 == "ZNEW" { print $3 }')
+		[ -z "$f" ] || [[ $f == *I* ]] || fail "call $n: ZNEW listed as '$f', not incomplete"
+		run --separate-stderr beadm -z z1 check
+		assert_status 1
+		assert_contains "$output" "interrupted operation 'create ZNEW'"
+		# the host's own commands do not touch the zone's journal
+		run --separate-stderr beadm -z z1 create OTHER
+		assert_status 0
+		assert_contains "$stderr" "an interrupted 'create ZNEW' was undone" "call $n"
+		beadm -z z1 destroy -F OTHER
+		assert_same "$before" "$(state)" "pool after the recovery (call $n)"
+	done
+	beadm -z z1 create ZNEW
+	count -z z1 activate ZNEW
+	beadm -z z1 activate ZBE1
+	for n in $(seq 1 $((K - 1))); do
+		killed "$n" -z z1 activate ZNEW
+		run --separate-stderr beadm -z z1 check -r
+		assert_status 0
+		assert_eq "$(prop "$(zds z1 ZNEW)" "$ACTIVE_PROP")" on "ZNEW active after the repair (call $n)"
+		assert_eq "$(prop "$(zds z1 ZBE1)" "$ACTIVE_PROP")" off "ZBE1 inactive after the repair (call $n)"
+		beadm -z z1 activate ZBE1
+	done
+	zone_boot z1
+	assert_eq "$(zone_root_ds z1)" "$(zds z1 ZBE1)"
+	zoneadm -z z1 halt || fail "zoneadm -z z1 halt failed"
+}
