@@ -261,6 +261,10 @@ zbe_err_t zbe_zone_login(zbe_handle_t *h, const char *zone, char *const argv[], 
  * beadm client the minimal image gets.  Unset: no broker, no client.
  */
 void zbe_set_broker(zbe_handle_t *h, const char *const *argv_prefix);
+/* In the broker: hold the zone's broker lock for the process's life (the
+ * descriptor returned; keep it open).  -1 and ZBE_EBUSY when a broker
+ * already serves the zone. */
+int zbe_broker_claim(zbe_handle_t *h, const char *zone);
 void zbe_set_zone_client(zbe_handle_t *h, const char *path);
 /*
  * The command the container runtime runs before every start of a zone's

@@ -193,7 +193,14 @@ zoneadm_broker(const char *zone)
 		return 1;
 	const char *conf = getenv("ZBE_CONF");
 	beadm_env_t env = { .conf = conf, .zone = zone, .zone_root_dir = root };
+	/* held until exit: never two brokers, and zoneadm finds this one */
+	int claim = zbe_broker_claim(h, zone);
 	zbe_close(h);
+	if (claim < 0) {
+		free(sockdir);
+		free(root);
+		return 1;
+	}
 
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/beadm.sock", sockdir);
 	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);

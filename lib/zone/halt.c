@@ -15,9 +15,11 @@ zbe_zone_halt(zbe_handle_t *h, const char *zone)
 		return err;
 	rootds = zbe_zone_mounted_zbe(h);
 	if (!zbe_zone_is_running(h, zone)) {
-		/* a ready zone has only its root mounted */
+		/* a ready zone has only its root mounted; a zone that died (or a
+		 * zoneadm killed half-way) may have left its broker */
+		bool broker = !h->dry_run && zbe_broker_stop(h, zone);
 		err = rootds != NULL ? zbe_unmount_tree(h, rootds, false)
-		    : zbe_fail(h, ZBE_EZONE, zone, "zone is not running");
+		    : broker ? ZBE_OK : zbe_fail(h, ZBE_EZONE, zone, "zone is not running");
 		goto out;
 	}
 	if ((lxcpath = zbe_zone_lxcpath(h)) == NULL) {

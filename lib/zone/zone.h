@@ -11,8 +11,9 @@
 
 /* Start "<broker argv> <zone>" detached and wait for its socket. */
 zbe_err_t zbe_broker_start(zbe_handle_t *h, const char *zone);
-/* Stop the zone's broker and remove its socket and run directory. */
-void zbe_broker_stop(zbe_handle_t *h, const char *zone);
+/* Stop the zone's broker (the one its lock names, also when the pid file
+ * is missing) and remove its socket and run directory.  True if one ran. */
+bool zbe_broker_stop(zbe_handle_t *h, const char *zone);
 
 /* Left in the zone's run directory by boot for the pre-start hook of the
  * start it makes: the root boot has just selected needs no second look

@@ -270,3 +270,31 @@ check_clean() {
 	assert_eq "$(zone_root_ds z1)" "$(zds z1 ZBE1)"
 	zoneadm -z z1 halt || fail "zoneadm -z z1 halt failed"
 }
+
+@test "a zone that died without halt: its broker and root do not block the next boot, and there are never two brokers" {
+	zbt_teardown
+	zone_setup
+	zone_install z1
+	zone_boot z1
+	old=$(zone_brokers)
+	assert_eq "$(wc -w <<<"$old")" 1 "brokers after boot"
+	# the zone dies as a kill of zoneadm or a crash of its init leaves it
+	lxc-stop -P "$TMP/run/lxc" -n z1 -k
+	assert_eq "$(zone_brokers)" "$old" "the broker outlives the zone"
+	zone_boot z1
+	new=$(zone_brokers)
+	assert_eq "$(wc -w <<<"$new")" 1 "brokers after the second boot"
+	[ "$new" != "$old" ] || fail "the old broker $old still serves"
+	kill -0 "$old" 2>/dev/null && fail "the old broker $old is still alive"
+	# a second broker for the zone refuses to start
+	run timeout 10 "$ZONEADM" broker z1 </dev/null
+	assert_status 1
+	assert_eq "$(zone_brokers)" "$new" "brokers after a second one was tried"
+	lxc-stop -P "$TMP/run/lxc" -n z1 -k
+	run zoneadm -z z1 halt
+	assert_status 0
+	assert_eq "$(zone_brokers)" "" "brokers after halt of the dead zone"
+	assert_eq "$(zone_root_ds z1)" "" "the zone's root after halt"
+	zone_boot z1
+	zoneadm -z z1 halt || fail "zoneadm -z z1 halt failed"
+}
