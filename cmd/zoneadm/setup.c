@@ -1,16 +1,28 @@
-/* Where zoneadm finds its broker (itself) and the in-zone beadm client. */
+/* Where zoneadm finds its broker (itself) and the in-zone beadm client; its log hook. */
 #include "zoneadm.h"
 #include "zbe_build.h"
 
 #include <libgen.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+/* Warnings (an interrupted operation repaired, a zone not carried) on
+ * stderr; zoneadm has no -v, so traces stay quiet. */
+static void
+log_hook(void *arg, zbe_log_level_t lvl, const char *msg)
+{
+	(void)arg;
+	if (lvl == ZBE_LOG_WARN)
+		fprintf(stderr, "zoneadm: warning: %s\n", msg);
+}
+
 void
 zoneadm_setup(zbe_handle_t *h)
 {
+	zbe_set_log_hook(h, log_hook, NULL);
 	char self[PATH_MAX], dir[PATH_MAX], client[PATH_MAX + 32];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 

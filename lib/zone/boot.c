@@ -12,6 +12,15 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The install's mark, set on <zpds>, is inherited by its rpool. */
+static bool
+install_interrupted(const zbe_state_t *st, const char *container)
+{
+	const zbe_ds_t *d = zbe_tree_find(&st->tree, container);
+
+	return d != NULL && d->incomplete;
+}
+
 /* The broker, then the container on the mounted root. */
 static zbe_err_t
 start_zone(zbe_handle_t *h, const zbe_zone_conf_t *zc, const char *root)
@@ -79,6 +88,9 @@ boot(zbe_handle_t *h, const char *zone, bool start)
 	}
 	if (zbe_tree_find(&op.st.tree, h->container) == NULL)
 		err = zbe_fail(h, ZBE_EZONE, zone, "zone is not installed");
+	else if (install_interrupted(&op.st, h->container))
+		err = zbe_fail(h, ZBE_EZONE, zone, "zone is incomplete: its install was interrupted; "
+		    "zoneadm -z %s install again (it undoes the rest first), or uninstall", zone);
 	else if (zbe_zone_is_running(h, zone))
 		err = zbe_fail(h, ZBE_EBUSY, zone, "zone is already running");
 	else if ((err = zbe_zone_select(h, &op.st, &zbe)) == ZBE_OK &&

@@ -80,7 +80,17 @@ zbe_zone_install(zbe_handle_t *h, const char *zone, const char *source)
 		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
 		goto out;
 	}
-	if (zbe_tree_find(&st.tree, zpds) != NULL) {
+	const zbe_ds_t *old = zbe_tree_find(&st.tree, zpds);
+	if (old != NULL && old->incomplete && !zbe_zone_is_running(h, zone)) {
+		/* an install killed half-way (its mark is still set): undo it, then install */
+		if ((err = zbe_destroy_locked(h, &st, old, ZBE_DESTROY_SNAPSHOTS | ZBE_DESTROY_FORCE_UNMOUNT)) != ZBE_OK) {
+			zbe_error_prepend(h, "%s: cannot undo the interrupted install", zone);
+			goto out;
+		}
+		zbe_log(h, ZBE_LOG_WARN, "zone %s: an interrupted install was undone", zone);
+		old = NULL;
+	}
+	if (old != NULL) {
 		err = zbe_fail(h, ZBE_EEXIST, zone, zbe_tree_find(&st.tree, rpool) != NULL
 		    ? "zone already installed" : "dataset %s already exists", zpds);
 		goto out;

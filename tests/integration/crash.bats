@@ -298,3 +298,30 @@ check_clean() {
 	zone_boot z1
 	zoneadm -z z1 halt || fail "zoneadm -z z1 halt failed"
 }
+
+@test "zoneadm install killed half-way: the zone does not boot; the next install undoes it and installs" {
+	zbt_teardown
+	zone_setup
+	zonecfg -z z1 create -p zonepath="$TMP/zones/z1" || fail "zonecfg failed"
+	use_killer
+	before=$(state)
+	# the datasets are made; killed while ZBE1 is being filled (after its mount)
+	for n in 3 4; do
+		rm -f "$TMP/count"
+		ZBE_KILL_AT=$n run --separate-stderr "$ZONEADM" -z z1 install </dev/null
+		[ "$status" -eq 137 ] || fail "install killed after call $n: exit $status; $stderr"
+		assert_eq "$(zone_state z1)" incomplete "zoneadm list after the kill (call $n)"
+		run zoneadm -z z1 boot
+		assert_status 1
+		assert_contains "$output" "its install was interrupted"
+		run --separate-stderr "$ZONEADM" -z z1 install </dev/null
+		assert_status 0
+		assert_contains "$stderr" "an interrupted install was undone"
+		assert_eq "$(zone_state z1)" installed "after the second install (call $n)"
+		zoneadm -z z1 uninstall -F || fail "uninstall failed"
+		assert_same "$before" "$(state)" "pool after uninstall (call $n)"
+	done
+	zoneadm -z z1 install || fail "install failed"
+	zone_boot z1
+	zoneadm -z z1 halt || fail "halt failed"
+}
