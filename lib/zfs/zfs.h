@@ -57,6 +57,8 @@ typedef struct zbe_ds {
 	char *active;
 	char *description;
 	bool auto_snap;    /* made by zbe */
+	bool policy_auto;  /* a BE with policy=auto: retention may destroy it */
+	char *apt_txn;     /* the apt transaction a BE was made for, or NULL */
 	bool deferred;     /* marked for deferred destroy: ZFS removes it with its last clone */
 	bool incomplete;   /* a zone's <zpds> while it is being installed */
 	unsigned order;    /* position in the listing (snapshots: creation order) */
@@ -109,6 +111,8 @@ typedef struct zbe_driver {
 	    bool force, bool is_root);
 	/* The pool's bootfs, or NULL (malloc). */
 	zbe_err_t (*get_bootfs)(zbe_handle_t *h, const char *pool, char **out);
+	/* The pool's size and free bytes, with one zpool call. */
+	zbe_err_t (*get_space)(zbe_handle_t *h, const char *pool, uint64_t *size, uint64_t *free);
 	/* "zfs rename" remounts every clone of the renamed dataset's
 	 * snapshots (zfs-fuse): a mounted one in use makes it fail. */
 	bool rename_remounts_clones;
