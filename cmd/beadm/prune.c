@@ -60,7 +60,8 @@ beadm_prune(beadm_ctx_t *c, int argc, char **argv)
 	for (size_t i = 0; i < r->n; i++) {
 		const zbe_prune_entry_t *e = &r->v[i];
 		const char *why = reason(e);
-		printf("%-13s %s", verdict(e, plan_only), e->name);
+		/* beadm -n prune: the destroys only printed their commands */
+		printf("%-13s %s", verdict(e, plan_only || c->dry_run), e->name);
 		if (why != NULL)
 			printf(" (%s%s%s)", why, e->detail != NULL ? " " : "", e->detail != NULL ? e->detail : "");
 		printf("\n");

@@ -146,9 +146,17 @@ collect(zbe_handle_t *h, const zbe_state_t *st, zbe_prune_result_t *r, const zbe
 	r->v = calloc(st->tree.n ? st->tree.n : 1, sizeof(*r->v));
 	if (*cand == NULL || r->v == NULL)
 		return zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
-	for (size_t i = 0; i < st->tree.n; i++)
-		if (zbe_state_is_be(st, &st->tree.ds[i]) && st->tree.ds[i].policy_auto)
-			(*cand)[n++] = &st->tree.ds[i];
+	for (size_t i = 0; i < st->tree.n; i++) {
+		const zbe_ds_t *d = &st->tree.ds[i];
+		if (!zbe_state_is_be(st, d) || !d->policy_auto)
+			continue;
+		/* what this scope may not destroy (a zone: another host BE's ZBEs) is not its to prune */
+		if (zbe_policy_touch(h, st, d, "destroy") != ZBE_OK) {
+			zbe_clear_error(h);
+			continue;
+		}
+		(*cand)[n++] = d;
+	}
 	qsort(*cand, n, sizeof(**cand), newest_first);
 	for (size_t i = 0; i < n; i++) {
 		zbe_prune_entry_t *e = &r->v[r->n++];

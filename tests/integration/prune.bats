@@ -115,6 +115,12 @@ bes() {
 	assert_contains "$output" "would destroy a1"
 	assert_contains "$output" "keep          a2 (one of the newest)"
 	assert_same "$before" "$(state)"
+	# the global -n: the zfs commands of the destroy, printed, not run
+	run --separate-stderr beadm -n prune
+	assert_status 0
+	assert_contains "$output" "would destroy a1"
+	assert_match "$output" "zfs destroy -r $(ds a1)"
+	assert_same "$before" "$(state)"
 }
 
 @test "beadm list shows the policy: auto or static" {
