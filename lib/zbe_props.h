@@ -25,6 +25,7 @@
 #define ZBE_PROP_TYPE        "type"
 #define ZBE_PROP_USED        "used"
 #define ZBE_PROP_CREATION    "creation"
+#define ZBE_PROP_CREATETXG   "createtxg"
 #define ZBE_PROP_ORIGIN      "origin"
 #define ZBE_PROP_MOUNTPOINT  "mountpoint"
 #define ZBE_PROP_CANMOUNT    "canmount"

@@ -6,7 +6,7 @@
  * does the same through the broker: the hook only ever runs beadm.
  *
  * It never fails apt and never holds it long: whatever goes wrong is one
- * line on stderr and exit 0, and each beadm gets HOOK_TIMEOUT seconds.
+ * line on stderr and exit 0, and each beadm gets apt_timeout seconds.
  */
 #include "hook.h"
 #include "zbe.h"
@@ -18,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#define HOOK_TIMEOUT 60
+static unsigned timeout = 60; /* zbe.conf's apt_timeout */
 #define TOOL "zbe-apt-hook"
 
 static const char *
@@ -39,7 +39,7 @@ beadm(const char *doing, char **args, hook_child_t *c)
 	for (; args[n - 1] != NULL && n < 15; n++)
 		argv[n] = args[n - 1];
 	argv[n] = NULL;
-	hook_run(argv, HOOK_TIMEOUT, c);
+	hook_run(argv, timeout, c);
 	if (c->status == 0)
 		return true;
 	fprintf(stderr, TOOL ": warning: %s: %s; apt goes on\n", doing, hook_child_why(c));
@@ -85,7 +85,8 @@ pick_name(json_object *list, char *name, size_t len)
 	return false;
 }
 
-/* Is apt_snapshot on?  A zbe.conf that cannot be read is a warning. */
+/* Is apt_snapshot on (and how long may beadm take)?  A zbe.conf that
+ * cannot be read is a warning. */
 static bool
 enabled(void)
 {
@@ -99,6 +100,8 @@ enabled(void)
 	}
 	const char *v = zbe_conf_get(h, "apt_snapshot");
 	bool on = v != NULL && strcmp(v, "on") == 0;
+	if ((v = zbe_conf_get(h, "apt_timeout")) != NULL)
+		timeout = (unsigned)strtoul(v, NULL, 10);
 	zbe_close(h);
 	return on;
 }

@@ -30,6 +30,7 @@ typedef struct zbe_config {
 	char *keep;        /* retention: the newest automatic BEs always kept */
 	char *min_free;    /* retention: older ones go while the pool's free % is below (0: always) */
 	char *apt_snapshot; /* on: the apt hook makes a BE before each transaction */
+	char *apt_timeout;  /* seconds the apt hook waits for each beadm */
 } zbe_config_t;
 
 #define ZBE_DEFAULT_KEEP "5"

@@ -76,6 +76,14 @@ percent_ok(const char *v)
 	return number_ok(v, 100);
 }
 
+/* The apt hook's wait for each beadm: long enough for a create with many
+ * zones, short enough that apt is not held for long. */
+static bool
+timeout_ok(const char *v)
+{
+	return number_ok(v, 3600) && strtoul(v, NULL, 10) > 0;
+}
+
 static bool
 on_off_ok(const char *v)
 {
@@ -101,6 +109,7 @@ static const struct key keys[] = {
 	K("keep", keep, keep_ok, "a whole number"),
 	K("min_free", min_free, percent_ok, "a percentage from 0 to 100"),
 	K("apt_snapshot", apt_snapshot, on_off_ok, "on or off"),
+	K("apt_timeout", apt_timeout, timeout_ok, "a number of seconds from 1 to 3600"),
 };
 
 static zbe_err_t
@@ -199,6 +208,8 @@ zbe_config_load(zbe_config_t *c, const char *path, bool must_exist, char *errbuf
 	/* a BE before each apt run is asked for, not imposed */
 	if (err == ZBE_OK)
 		err = set_default(&c->apt_snapshot, "off");
+	if (err == ZBE_OK)
+		err = set_default(&c->apt_timeout, "60");
 	if (err == ZBE_ENOMEM)
 		snprintf(errbuf, errlen, "%s: %s", path, zbe_strerror(err));
 	if (err != ZBE_OK)
@@ -220,5 +231,6 @@ zbe_config_free(zbe_config_t *c)
 	free(c->keep);
 	free(c->min_free);
 	free(c->apt_snapshot);
+	free(c->apt_timeout);
 	memset(c, 0, sizeof(*c));
 }

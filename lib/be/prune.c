@@ -27,8 +27,8 @@ zbe_prune_result_free(zbe_prune_result_t *r)
 	free(r);
 }
 
-/* Newest first; BEs made in one second by name, the later name newer
- * (apt-YYYYMMDD-HHMMSS names sort by time). */
+/* Newest first: by creation, and within one second by the transaction
+ * group that made each (the BEs of one container share a pool). */
 static int
 newest_first(const void *pa, const void *pb)
 {
@@ -36,6 +36,8 @@ newest_first(const void *pa, const void *pb)
 
 	if (a->creation != b->creation)
 		return a->creation > b->creation ? -1 : 1;
+	if (a->createtxg != b->createtxg)
+		return a->createtxg > b->createtxg ? -1 : 1;
 	return -strcmp(a->name, b->name);
 }
 

@@ -14,7 +14,7 @@ const char *const zbe_tree_props[] = {
 	ZBE_PROP_TYPE, ZBE_PROP_USED, ZBE_PROP_CREATION, ZBE_PROP_ORIGIN,
 	ZBE_PROP_MOUNTPOINT, ZBE_PROP_CANMOUNT, ZBE_PROP_UUID, ZBE_PROP_PARENTBE,
 	ZBE_PROP_ACTIVE, ZBE_PROP_DESCRIPTION, ZBE_PROP_AUTO, ZBE_PROP_ZONESTATE, ZBE_PROP_DEFER_DESTROY,
-	ZBE_PROP_POLICY, ZBE_PROP_APT_TXN, NULL
+	ZBE_PROP_POLICY, ZBE_PROP_APT_TXN, ZBE_PROP_CREATETXG, NULL
 };
 
 /* '/' and '@' sort before every other name character. */
@@ -168,6 +168,8 @@ zbe_tree_set(zbe_ds_t *d, const char *prop, const char *value)
 			d->creation = (int64_t)v;
 		return err;
 	}
+	if (strcmp(prop, ZBE_PROP_CREATETXG) == 0)
+		return set_num(&d->createtxg, value);
 	if (strcmp(prop, ZBE_PROP_ORIGIN) == 0)
 		return set_str(&d->origin, value);
 	if (strcmp(prop, ZBE_PROP_MOUNTPOINT) == 0)

@@ -48,6 +48,7 @@ typedef struct zbe_ds {
 	bool snapshot;
 	uint64_t used;
 	int64_t creation;
+	uint64_t createtxg; /* the transaction group that made it: orders what one second made */
 	char *origin;      /* NULL when none */
 	char *mountpoint;  /* the property */
 	bool mountpoint_local; /* set on this dataset, not inherited */

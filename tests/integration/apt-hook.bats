@@ -127,3 +127,16 @@ apt_bes() {
 	assert_contains "$stderr" "apt_snapshot: 'maybe' is not on or off"
 	assert_eq "$(apt_bes)" "" "apt BEs"
 }
+
+@test "a beadm that hangs is stopped after apt_timeout seconds: one warning, exit 0" {
+	write_conf "apt_snapshot = on" "apt_timeout = 2"
+	printf '#!/bin/sh\nsleep 300\n' >"$TMP/hanging-beadm"
+	chmod +x "$TMP/hanging-beadm"
+	local t0=$SECONDS
+	ZBE_BEADM=$TMP/hanging-beadm run --separate-stderr apt_transaction
+	assert_status 0
+	[ $((SECONDS - t0)) -lt 15 ] || fail "the hook took $((SECONDS - t0)) s"
+	assert_eq "$(printf '%s\n' "$stderr" | grep -c .)" 1 "stderr lines"
+	assert_contains "$stderr" "zbe-apt-hook: warning: no boot environment before this apt run: no answer in time"
+	[ -z "$(pgrep -f "$TMP/hanging-beadm")" ] || fail "the hanging beadm is still running"
+}

@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # beadm prune: retention of automatic BEs (keep, min_free) and the BEs it
 # never destroys.  Automatic BEs are made with beadm create -o policy=auto,
-# as the apt hook makes them; names sort in creation order (prune breaks
-# ties within one second by name).
+# as the apt hook makes them, often several in one second: prune orders
+# those by createtxg.
 
 load helpers
 
@@ -39,6 +39,17 @@ bes() {
 	run --separate-stderr beadm prune
 	assert_status 0
 	assert_not_contains "$output" destroy
+}
+
+@test "prune: of BEs made in one second, the later one is the newer, whatever the names" {
+	write_conf "keep = 1" "min_free = 0"
+	auto_be zz
+	auto_be aa
+	run --separate-stderr beadm prune
+	assert_status 0
+	assert_contains "$output" "keep          aa (one of the newest)"
+	assert_contains "$output" "destroyed     zz"
+	assert_eq "$(bes)" "GBE1 aa" "BEs left"
 }
 
 @test "prune destroys older automatic BEs only while the pool's free space is under min_free" {
