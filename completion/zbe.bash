@@ -182,7 +182,7 @@ _zbe_beadm() {
 			fi
 		else
 			_zbe_reply activate create destroy list mount unmount umount \
-			    rename rollback run
+			    prune rename rollback run
 		fi
 		return
 	fi
@@ -242,6 +242,10 @@ _zbe_beadm() {
 				_zbe_reply "${list[@]}"
 			fi
 		fi
+		;;
+	prune)
+		_zbe_scan $((i + 1)) ""
+		((pos == -1)) && _zbe_reply -n
 		;;
 	rename)
 		_zbe_scan $((i + 1)) ""

@@ -138,6 +138,8 @@ typedef struct zbe_be_info {
 	bool next;          /* R: active on reboot (zone: selected at next boot) */
 	bool foreign;       /* !: zone BE of another host BE, not bootable now */
 	bool incomplete;    /* I: half-made or half-destroyed by an interrupted operation */
+	bool policy_auto;   /* org.opensolaris.libbe:policy=auto: beadm prune may destroy it */
+	char *apt_txn;      /* the apt transaction it was made for (zbe-apt-hook), or NULL */
 	char *mountpoint;   /* where the BE root is mounted, or NULL */
 	uint64_t space;
 	int64_t creation;
@@ -210,6 +212,51 @@ typedef struct zbe_check {
 zbe_err_t zbe_check(zbe_handle_t *h, bool repair, zbe_check_t **out);
 void zbe_check_free(zbe_check_t *c);
 zbe_err_t zbe_rollback(zbe_handle_t *h, const char *be, const char *snap);
+
+/* ---- Retention (beadm prune) ---------------------------------------- */
+
+/*
+ * What prune does with each automatic BE (policy=auto), newest first.
+ * Static BEs are never candidates and are not listed.
+ */
+typedef enum zbe_prune_action {
+	ZBE_PRUNE_DESTROY,      /* destroyed (a plan: would be) */
+	ZBE_PRUNE_KEEP_NEWEST,  /* one of the newest `keep` */
+	ZBE_PRUNE_KEEP_SPACE,   /* the pool has min_free or more free */
+	ZBE_PRUNE_KEEP_RUNNING, /* the running BE (zone: the running zone's root) */
+	ZBE_PRUNE_KEEP_NEXT,    /* active on reboot (zone: selected at next boot) */
+	ZBE_PRUNE_KEEP_BACKS,   /* a snapshot of it is the origin of a BE that stays */
+	ZBE_PRUNE_FAILED,       /* its destroy failed: error says why */
+} zbe_prune_action_t;
+
+typedef struct zbe_prune_entry {
+	char *name;
+	int64_t creation;
+	uint64_t space;
+	zbe_prune_action_t action;
+	char *detail; /* KEEP_BACKS: the dataset it backs; FAILED: the error */
+} zbe_prune_entry_t;
+
+typedef struct zbe_prune_result {
+	zbe_prune_entry_t *v;
+	size_t n;
+	unsigned keep, min_free; /* as configured */
+	unsigned free_pct;       /* the pool's free space before */
+	unsigned free_pct_after; /* estimated: each destroyed BE frees its space */
+} zbe_prune_result_t;
+
+/*
+ * Keep the newest `keep` automatic BEs of the scope; of the older ones,
+ * oldest first, destroy each (as beadm destroy -s does, zones' BEs of a
+ * host BE along) while the pool's free space is under min_free (0: destroy
+ * every one), never the running BE, the one active on reboot, nor one
+ * whose snapshot backs a BE that stays.  plan_only: decide, change
+ * nothing.  A failed destroy is recorded and the others go on; the result
+ * is then ZBE_EZFS-like (the first failure's code) with *out still set.
+ * One tree read and one zpool call decide.
+ */
+zbe_err_t zbe_prune(zbe_handle_t *h, bool plan_only, zbe_prune_result_t **out);
+void zbe_prune_result_free(zbe_prune_result_t *r);
 
 /* ---- Zones ------------------------------------------------------------ */
 

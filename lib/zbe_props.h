@@ -10,6 +10,13 @@
 #define ZBE_PROP_PARENTBE    "org.opensolaris.libbe:parentbe"
 #define ZBE_PROP_ACTIVE      "org.opensolaris.libbe:active"
 #define ZBE_PROP_DESCRIPTION "org.opensolaris.libbe:description"
+/* illumos libbe's retention class of a BE: "auto" ones beadm prune may
+ * destroy; absent or "static": kept until destroyed by hand. */
+#define ZBE_PROP_POLICY      "org.opensolaris.libbe:policy"
+#define ZBE_POLICY_AUTO      "auto"
+/* On a BE the apt hook made: the apt transaction it was made for
+ * ("<front-end pid>:<its start time>"), so that one transaction makes one BE. */
+#define ZBE_PROP_APT_TXN     "org.zbe:apt-txn"
 /* Set on snapshots zbe made itself, so destroy may remove them once unused. */
 #define ZBE_PROP_AUTO        "org.zbe:auto"
 /* On a zone's <zpds> while "zoneadm install" runs: the zone is incomplete. */
@@ -26,6 +33,7 @@
 #define ZBE_PROP_TYPE        "type"
 #define ZBE_PROP_USED        "used"
 #define ZBE_PROP_CREATION    "creation"
+#define ZBE_PROP_CREATETXG   "createtxg"
 #define ZBE_PROP_ORIGIN      "origin"
 #define ZBE_PROP_MOUNTPOINT  "mountpoint"
 #define ZBE_PROP_CANMOUNT    "canmount"
@@ -36,5 +44,8 @@
 #define ZBE_PROPS_NOT_COPIED \
 	ZBE_PROP_UUID, ZBE_PROP_PARENTBE, ZBE_PROP_ACTIVE, ZBE_PROP_DESCRIPTION, \
 	ZBE_PROP_AUTO, ZBE_PROP_MOUNTPOINT, ZBE_PROP_CANMOUNT, ZBE_PROP_JOURNAL, ZBE_PROP_OP
+/* Not copied either (a BE made from an automatic one is static unless told),
+ * but create -o may set them. */
+#define ZBE_PROPS_NOT_INHERITED ZBE_PROP_POLICY, ZBE_PROP_APT_TXN
 
 #endif

@@ -30,7 +30,7 @@ typedef struct beadm_ctx {
 typedef int beadm_cmd_fn(beadm_ctx_t *c, int argc, char **argv);
 
 beadm_cmd_fn beadm_activate, beadm_check, beadm_create, beadm_destroy, beadm_list, beadm_mount,
-    beadm_unmount, beadm_rename, beadm_rollback, beadm_run;
+    beadm_unmount, beadm_prune, beadm_rename, beadm_rollback, beadm_run;
 
 /* Print "beadm: <errmsg>" and return 1. */
 int beadm_fail(beadm_ctx_t *c);

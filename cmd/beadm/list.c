@@ -89,9 +89,15 @@ typedef struct row {
 	bool sub; /* a dataset or snapshot, indented under its BE */
 } row_t;
 
+static const char *
+policy(const zbe_be_info_t *b)
+{
+	return b->policy_auto ? "auto" : "static";
+}
+
 static void
 add_row(row_t *rows, size_t *n, const char *name, const char *flags, const char *mp, uint64_t space,
-    int64_t created, const char *host)
+    const char *pol, int64_t created, const char *host)
 {
 	char sz[16], dt[32];
 
@@ -103,7 +109,7 @@ add_row(row_t *rows, size_t *n, const char *name, const char *flags, const char 
 	r->col[1] = strdup(flags);
 	r->col[2] = strdup(mp != NULL ? mp : "-");
 	r->col[3] = strdup(sz);
-	r->col[4] = strdup("static");
+	r->col[4] = strdup(pol);
 	r->col[5] = strdup(dt);
 	r->col[6] = strdup(host != NULL ? host : "-");
 }
@@ -139,15 +145,15 @@ print_table(const zbe_list_t *l, int show, bool zone)
 	for (size_t i = 0; i < l->n; i++) {
 		const zbe_be_info_t *b = &l->bes[i];
 		flags(b, f);
-		add_row(rows, &n, b->name, f, view(b->mountpoint), b->space, b->creation,
+		add_row(rows, &n, b->name, f, view(b->mountpoint), b->space, policy(b), b->creation,
 		    host_of(b) != NULL ? host_of(b) : "-");
 		for (size_t j = 0; (show & SHOW_DATASETS) && j < b->ndatasets; j++) {
 			const zbe_ds_info_t *d = &b->datasets[j];
-			add_row(rows, &n, d->name, "-", view(d->mountpoint), d->used, d->creation, NULL);
+			add_row(rows, &n, d->name, "-", view(d->mountpoint), d->used, policy(b), d->creation, NULL);
 		}
 		for (size_t j = 0; (show & SHOW_SNAPSHOTS) && j < b->nsnaps; j++) {
 			const zbe_snap_info_t *s = &b->snaps[j];
-			add_row(rows, &n, s->name, "-", NULL, s->used, s->creation, NULL);
+			add_row(rows, &n, s->name, "-", NULL, s->used, policy(b), s->creation, NULL);
 		}
 	}
 	for (int c = 0; c < ncol; c++) {
@@ -183,19 +189,19 @@ print_parsable(const zbe_list_t *l, int show, bool zone)
 		const zbe_be_info_t *b = &l->bes[i];
 		flags(b, f);
 		const char *id = zone ? b->parentbe : b->uuid;
-		printf("%s;%s;%s;%s;%" PRIu64 ";static;%" PRId64 "\n", b->name, id ? id : "", f,
-		    b->mountpoint ? view(b->mountpoint) : "", b->space, b->creation);
+		printf("%s;%s;%s;%s;%" PRIu64 ";%s;%" PRId64 "\n", b->name, id ? id : "", f,
+		    b->mountpoint ? view(b->mountpoint) : "", b->space, policy(b), b->creation);
 		if (show & SHOW_DATASETS)
 			for (size_t j = 0; j < b->ndatasets; j++) {
 				const zbe_ds_info_t *d = &b->datasets[j];
-				printf("%s;%s;;%s;%" PRIu64 ";static;%" PRId64 "\n", b->name, d->name,
-				    d->mountpoint ? view(d->mountpoint) : "", d->used, d->creation);
+				printf("%s;%s;;%s;%" PRIu64 ";%s;%" PRId64 "\n", b->name, d->name,
+				    d->mountpoint ? view(d->mountpoint) : "", d->used, policy(b), d->creation);
 			}
 		if (show & SHOW_SNAPSHOTS)
 			for (size_t j = 0; j < b->nsnaps; j++) {
 				const zbe_snap_info_t *s = &b->snaps[j];
-				printf("%s;%s;;;%" PRIu64 ";static;%" PRId64 "\n", b->name, s->name, s->used,
-				    s->creation);
+				printf("%s;%s;;;%" PRIu64 ";%s;%" PRId64 "\n", b->name, s->name, s->used,
+				    policy(b), s->creation);
 			}
 	}
 }
@@ -231,7 +237,8 @@ print_json(const zbe_list_t *l, int show, bool zone)
 		json_object_object_add(o, "active_on_reboot", json_object_new_boolean(b->next));
 		json_object_object_add(o, "mountpoint", jstr(view(b->mountpoint)));
 		json_object_object_add(o, "space", json_object_new_int64((int64_t)b->space));
-		json_object_object_add(o, "policy", json_object_new_string("static"));
+		json_object_object_add(o, "policy", json_object_new_string(policy(b)));
+		json_object_object_add(o, "apt_txn", jstr(b->apt_txn));
 		json_object_object_add(o, "created", json_object_new_int64(b->creation));
 		json_object_object_add(o, "description", jstr(b->description));
 		if (show & SHOW_DATASETS) {

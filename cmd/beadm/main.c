@@ -33,6 +33,7 @@ static const struct command {
 	{ "mount", beadm_mount, CMD_MUTATES | CMD_IN_ZONE | CMD_BROKER, "mount beName [mountpoint]" },
 	{ "unmount", beadm_unmount, CMD_MUTATES | CMD_IN_ZONE | CMD_BROKER, "unmount [-f] beName | mountpoint" },
 	{ "umount", beadm_unmount, CMD_MUTATES | CMD_IN_ZONE | CMD_BROKER, NULL },
+	{ "prune", beadm_prune, CMD_MUTATES | CMD_IN_ZONE | CMD_BROKER, "prune [-n]" },
 	{ "rename", beadm_rename, CMD_MUTATES | CMD_IN_ZONE | CMD_BROKER, "rename beName newBeName" },
 	{ "rollback", beadm_rollback, CMD_MUTATES | CMD_IN_ZONE | CMD_BROKER,
 	    "rollback beName snapshot | beName@snapshot" },

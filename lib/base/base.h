@@ -28,7 +28,14 @@ typedef struct zbe_config {
 	char *zfs;
 	char *zpool;
 	char *driver;      /* auto, openzfs or zfs-fuse; NULL: auto */
+	char *keep;        /* retention: the newest automatic BEs always kept */
+	char *min_free;    /* retention: older ones go while the pool's free % is below (0: always) */
+	char *apt_snapshot; /* on: the apt hook makes a BE before each transaction */
+	char *apt_timeout;  /* seconds the apt hook waits for each beadm */
 } zbe_config_t;
+
+#define ZBE_DEFAULT_KEEP "5"
+#define ZBE_DEFAULT_MIN_FREE "20"
 
 zbe_err_t zbe_config_load(zbe_config_t *c, const char *path, bool must_exist,
     char *errbuf, size_t errlen);

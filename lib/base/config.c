@@ -52,6 +52,44 @@ command_ok(const char *v)
 	return *v != '\0' && *v != '-';
 }
 
+/* A whole number from 0 to max, in decimal. */
+static bool
+number_ok(const char *v, unsigned long max)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)*v) || strlen(v) > 9)
+		return false;
+	unsigned long n = strtoul(v, &end, 10);
+	return *end == '\0' && n <= max;
+}
+
+static bool
+keep_ok(const char *v)
+{
+	return number_ok(v, 999999);
+}
+
+static bool
+percent_ok(const char *v)
+{
+	return number_ok(v, 100);
+}
+
+/* The apt hook's wait for each beadm: long enough for a create with many
+ * zones, short enough that apt is not held for long. */
+static bool
+timeout_ok(const char *v)
+{
+	return number_ok(v, 3600) && strtoul(v, NULL, 10) > 0;
+}
+
+static bool
+on_off_ok(const char *v)
+{
+	return strcmp(v, "on") == 0 || strcmp(v, "off") == 0;
+}
+
 struct key {
 	const char *name;
 	size_t off;
@@ -68,6 +106,10 @@ static const struct key keys[] = {
 	K("zfs", zfs, command_ok, "a command"),
 	K("zpool", zpool, command_ok, "a command"),
 	K("driver", driver, driver_ok, "auto, openzfs or zfs-fuse"),
+	K("keep", keep, keep_ok, "a whole number"),
+	K("min_free", min_free, percent_ok, "a percentage from 0 to 100"),
+	K("apt_snapshot", apt_snapshot, on_off_ok, "on or off"),
+	K("apt_timeout", apt_timeout, timeout_ok, "a number of seconds from 1 to 3600"),
 };
 
 static zbe_err_t
@@ -157,6 +199,17 @@ zbe_config_load(zbe_config_t *c, const char *path, bool must_exist, char *errbuf
 		err = set_default(&c->zfs, "zfs");
 	if (err == ZBE_OK)
 		err = set_default(&c->zpool, "zpool");
+	/* retention: the BEs of the last five apt runs are always kept; older
+	 * automatic ones go once the pool is 80% full, where ZFS slows down */
+	if (err == ZBE_OK)
+		err = set_default(&c->keep, ZBE_DEFAULT_KEEP);
+	if (err == ZBE_OK)
+		err = set_default(&c->min_free, ZBE_DEFAULT_MIN_FREE);
+	/* a BE before each apt run is asked for, not imposed */
+	if (err == ZBE_OK)
+		err = set_default(&c->apt_snapshot, "off");
+	if (err == ZBE_OK)
+		err = set_default(&c->apt_timeout, "60");
 	if (err == ZBE_ENOMEM)
 		snprintf(errbuf, errlen, "%s: %s", path, zbe_strerror(err));
 	if (err != ZBE_OK)
@@ -175,5 +228,9 @@ zbe_config_free(zbe_config_t *c)
 	free(c->zfs);
 	free(c->zpool);
 	free(c->driver);
+	free(c->keep);
+	free(c->min_free);
+	free(c->apt_snapshot);
+	free(c->apt_timeout);
 	memset(c, 0, sizeof(*c));
 }

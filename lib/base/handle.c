@@ -181,6 +181,10 @@ zbe_conf_get(zbe_handle_t *h, const char *key)
 		{ "zfs", offsetof(zbe_config_t, zfs) },
 		{ "zpool", offsetof(zbe_config_t, zpool) },
 		{ "conf", offsetof(zbe_config_t, path) },
+		{ "keep", offsetof(zbe_config_t, keep) },
+		{ "min_free", offsetof(zbe_config_t, min_free) },
+		{ "apt_snapshot", offsetof(zbe_config_t, apt_snapshot) },
+		{ "apt_timeout", offsetof(zbe_config_t, apt_timeout) },
 	};
 
 	if (strcmp(key, "be_root") == 0) {

@@ -1,6 +1,6 @@
 /*
  * Layer 4, BE operations: create, activate, destroy, mount, rename,
- * rollback and list of the BEs of a scope, host BE operations carrying
+ * rollback, prune and list of the BEs of a scope, host BE operations carrying
  * the zones' BEs along, and the pieces they share (the operation frame,
  * promotion, destroy-and-promote, mounting a BE's tree).  Calls base,
  * zfs, runtime and state.
@@ -9,6 +9,7 @@
  *   journal, promote, mount_tree, destroy_program -> mount_confined -> mount
  *   -> destroy_promote, activation, rollback_steps -> recover -> op
  *   -> carry, activate, destroy, create, mount_cmd, snapshot, rename, rollback, list
+ *   -> prune (destroy's user)
  */
 #ifndef ZBE_BE_H
 #define ZBE_BE_H

@@ -10,7 +10,8 @@
 #include <string.h>
 #include <time.h>
 
-static const char *const not_copied[] = { ZBE_PROPS_NOT_COPIED, NULL };
+static const char *const not_copied[] = { ZBE_PROPS_NOT_COPIED, ZBE_PROPS_NOT_INHERITED, NULL };
+static const char *const managed[] = { ZBE_PROPS_NOT_COPIED, NULL };
 
 static bool
 in_list(const char *const *list, const char *s)
@@ -36,9 +37,9 @@ check_prop(zbe_handle_t *h, const char *pv)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			return zbe_fail(h, ZBE_EINVAL, pv, "control character in value");
 	char *name = strndup(pv, (size_t)(eq - pv));
-	bool managed = name != NULL && in_list(not_copied, name);
+	bool is_managed = name != NULL && in_list(managed, name);
 	free(name);
-	if (managed)
+	if (is_managed)
 		return zbe_fail(h, ZBE_EINVAL, pv, "property is managed by beadm");
 	return ZBE_OK;
 }

@@ -14,6 +14,7 @@ be_info_free(zbe_be_info_t *b)
 	free(b->parentbe);
 	free(b->parentbe_name);
 	free(b->mountpoint);
+	free(b->apt_txn);
 	for (size_t i = 0; i < b->ndatasets; i++) {
 		free(b->datasets[i].name);
 		free(b->datasets[i].mountpoint);
@@ -53,6 +54,8 @@ fill_be(zbe_handle_t *h, const zbe_state_t *st, const zbe_mounts_t *m, const zbe
 	ok &= dup_ok(&b->name, zbe_be_name(st, be));
 	ok &= dup_ok(&b->dataset, be->name);
 	ok &= dup_ok(&b->description, be->description);
+	ok &= dup_ok(&b->apt_txn, be->apt_txn);
+	b->policy_auto = be->policy_auto;
 	ok &= dup_ok(&b->mountpoint, m != NULL ? zbe_mounts_target(m, be->name) : NULL);
 	if (h->scope == ZBE_SCOPE_HOST) {
 		ok &= dup_ok(&b->uuid, be->uuid);

@@ -1,7 +1,8 @@
 /*
  * The zfs-fuse driver.  zfs-fuse has no "zfs list -p" (so trees are read
  * with "zfs get -Hp"), no "zpool get -H" (bootfs comes from "zpool list
- * -H -o name,bootfs"), and legacy datasets cannot be mounted with
+ * -H -o name,bootfs"; sizes like "254M" from "zpool list -H -o size,free"),
+ * and legacy datasets cannot be mounted with
  * mount(8): a BE root gets a temporary mountpoint and "zfs mount", and is
  * made legacy again after it is unmounted.
  */
@@ -84,11 +85,53 @@ fuse_get_bootfs(zbe_handle_t *h, const char *pool, char **out)
 	return ZBE_OK;
 }
 
+/* "254M", "1.50G", "0": zpool list's rounded sizes, in bytes. */
+static bool
+parse_size(const char *s, uint64_t *out)
+{
+	static const char units[] = "BKMGTPE";
+	char *end;
+	double v = strtod(s, &end);
+	const char *u;
+
+	if (end == s || v < 0)
+		return false;
+	if (*end == '\0') {
+		*out = (uint64_t)v;
+		return true;
+	}
+	if ((u = strchr(units, *end)) == NULL || end[1] != '\0')
+		return false;
+	for (long i = u - units; i > 0; i--)
+		v *= 1024;
+	*out = (uint64_t)v;
+	return true;
+}
+
+static zbe_err_t
+fuse_get_space(zbe_handle_t *h, const char *pool, uint64_t *size, uint64_t *free_bytes)
+{
+	char *text = NULL, *tab;
+	zbe_err_t err;
+
+	err = zbe_zpool(h, ZBE_CMD_READ, &text, "list", "-H", "-o", "size,free", pool, NULL);
+	if (err != ZBE_OK)
+		return err;
+	text[strcspn(text, "\n")] = '\0';
+	if ((tab = strchr(text, '\t')) != NULL)
+		*tab++ = '\0';
+	if (tab == NULL || !parse_size(text, size) || !parse_size(tab, free_bytes) || *size == 0)
+		err = zbe_fail(h, ZBE_EZFS, pool, "cannot read the pool's size and free space");
+	free(text);
+	return err;
+}
+
 const zbe_driver_t zbe_driver_fuse = {
 	.name = "zfs-fuse",
 	.read_tree = fuse_read_tree,
 	.mount = fuse_mount,
 	.unmount = fuse_unmount,
 	.get_bootfs = fuse_get_bootfs,
+	.get_space = fuse_get_space,
 	.rename_remounts_clones = true,
 };

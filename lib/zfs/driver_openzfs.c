@@ -1,7 +1,7 @@
 /*
  * The OpenZFS driver (the kernel module, 2.1 and later): "zfs list -Hp"
- * reads a tree with one call and "zpool get -Hp" reads bootfs.  Datasets
- * are mounted with mount(2) itself, where a legacy or any other dataset
+ * reads a tree with one call and "zpool get -Hp" reads bootfs, or size and
+ * free.  Datasets are mounted with mount(2) itself, where a legacy or any other dataset
  * mounts alike (the kernel takes its options from the properties and
  * ignores "zfsutil", which only tells mount.zfs that zfs(8) called it).
  * No process per mount: under emulation a process start costs more than
@@ -86,12 +86,35 @@ ozfs_get_bootfs(zbe_handle_t *h, const char *pool, char **out)
 	return ZBE_OK;
 }
 
+static zbe_err_t
+ozfs_get_space(zbe_handle_t *h, const char *pool, uint64_t *size, uint64_t *free_bytes)
+{
+	char *text = NULL, *end;
+	zbe_err_t err;
+
+	err = zbe_zpool(h, ZBE_CMD_READ, &text, "get", "-Hp", "-o", "value", "size,free", pool, NULL);
+	if (err != ZBE_OK)
+		return err;
+	*size = strtoull(text, &end, 10);
+	bool ok = end != text && *end == '\n';
+	if (ok) {
+		const char *second = end + 1;
+		*free_bytes = strtoull(second, &end, 10);
+		ok = end != second && *size > 0;
+	}
+	if (!ok)
+		err = zbe_fail(h, ZBE_EZFS, pool, "cannot read the pool's size and free space");
+	free(text);
+	return err;
+}
+
 const zbe_driver_t zbe_driver_openzfs = {
 	.name = "openzfs",
 	.read_tree = ozfs_read_tree,
 	.mount = ozfs_mount,
 	.unmount = ozfs_unmount,
 	.get_bootfs = ozfs_get_bootfs,
+	.get_space = ozfs_get_space,
 	.multi_snapshot = true,
 	.channel_programs = true,
 };

@@ -14,7 +14,7 @@ const char *const zbe_tree_props[] = {
 	ZBE_PROP_TYPE, ZBE_PROP_USED, ZBE_PROP_CREATION, ZBE_PROP_ORIGIN,
 	ZBE_PROP_MOUNTPOINT, ZBE_PROP_CANMOUNT, ZBE_PROP_UUID, ZBE_PROP_PARENTBE,
 	ZBE_PROP_ACTIVE, ZBE_PROP_DESCRIPTION, ZBE_PROP_AUTO, ZBE_PROP_ZONESTATE, ZBE_PROP_DEFER_DESTROY,
-	ZBE_PROP_JOURNAL, ZBE_PROP_OP, NULL
+	ZBE_PROP_POLICY, ZBE_PROP_APT_TXN, ZBE_PROP_CREATETXG, ZBE_PROP_JOURNAL, ZBE_PROP_OP, NULL
 };
 
 /* '/' and '@' sort before every other name character. */
@@ -114,6 +114,7 @@ ds_free(zbe_ds_t *d)
 	free(d->description);
 	free(d->journal);
 	free(d->op);
+	free(d->apt_txn);
 }
 
 void
@@ -169,6 +170,8 @@ zbe_tree_set(zbe_ds_t *d, const char *prop, const char *value)
 			d->creation = (int64_t)v;
 		return err;
 	}
+	if (strcmp(prop, ZBE_PROP_CREATETXG) == 0)
+		return set_num(&d->createtxg, value);
 	if (strcmp(prop, ZBE_PROP_ORIGIN) == 0)
 		return set_str(&d->origin, value);
 	if (strcmp(prop, ZBE_PROP_MOUNTPOINT) == 0)
@@ -183,6 +186,12 @@ zbe_tree_set(zbe_ds_t *d, const char *prop, const char *value)
 		return set_str(&d->active, value);
 	if (strcmp(prop, ZBE_PROP_DESCRIPTION) == 0)
 		return set_str(&d->description, value);
+	if (strcmp(prop, ZBE_PROP_POLICY) == 0) {
+		d->policy_auto = strcmp(value, ZBE_POLICY_AUTO) == 0;
+		return ZBE_OK;
+	}
+	if (strcmp(prop, ZBE_PROP_APT_TXN) == 0)
+		return set_str(&d->apt_txn, value);
 	if (strcmp(prop, ZBE_PROP_AUTO) == 0) {
 		d->auto_snap = strcmp(value, "on") == 0;
 		return ZBE_OK;

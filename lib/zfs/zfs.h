@@ -48,6 +48,7 @@ typedef struct zbe_ds {
 	bool snapshot;
 	uint64_t used;
 	int64_t creation;
+	uint64_t createtxg; /* the transaction group that made it: orders what one second made */
 	char *origin;      /* NULL when none */
 	char *mountpoint;  /* the property */
 	bool mountpoint_local; /* set on this dataset, not inherited */
@@ -57,6 +58,8 @@ typedef struct zbe_ds {
 	char *active;
 	char *description;
 	bool auto_snap;    /* made by zbe */
+	bool policy_auto;  /* a BE with policy=auto: retention may destroy it */
+	char *apt_txn;     /* the apt transaction a BE was made for, or NULL */
 	bool deferred;     /* marked for deferred destroy: ZFS removes it with its last clone */
 	bool incomplete;   /* a zone's <zpds> while it is being installed */
 	char *journal;     /* org.zbe:journal (meaningful on a BE container) */
@@ -111,6 +114,8 @@ typedef struct zbe_driver {
 	    bool force, bool is_root);
 	/* The pool's bootfs, or NULL (malloc). */
 	zbe_err_t (*get_bootfs)(zbe_handle_t *h, const char *pool, char **out);
+	/* The pool's size and free bytes, with one zpool call. */
+	zbe_err_t (*get_space)(zbe_handle_t *h, const char *pool, uint64_t *size, uint64_t *free);
 	/* "zfs rename" remounts every clone of the renamed dataset's
 	 * snapshots (zfs-fuse): a mounted one in use makes it fail. */
 	bool rename_remounts_clones;

@@ -11,6 +11,8 @@
 #   beadm list -a         1 tree read + 1 zpool call (bootfs)
 #   zoneadm list -cv      1 tree read, no zpool call
 #   zoneadm boot          the ZBE selection reads with 1 tree read
+#   beadm prune [-n]      with nothing to destroy: 1 tree read + 2 zpool
+#                         calls (bootfs; the pool's size and free space)
 # (a tree read is zfs get on zfs-fuse, zfs list on OpenZFS; the bootfs read
 # zpool list on zfs-fuse, zpool get on OpenZFS)
 #   beadm create NEW      exactly N+6 calls on OpenZFS (one snapshot for the
@@ -56,6 +58,27 @@ check_zoneadm_list() {
 	assert_calls "zoneadm list -cv: zfs calls" 1 "$(calls zfs)"
 	assert_calls "zoneadm list -cv: tree reads (zfs get or list)" 1 "$(reads)"
 	assert_calls "zoneadm list -cv: zpool calls" 0 "$(calls zpool)"
+}
+
+# GBE0 automatic and among the newest keep: prune decides, destroys nothing.
+check_prune() {
+	local args
+	for args in "prune -n" prune; do
+		# shellcheck disable=SC2086
+		counted beadm $args
+		assert_status 0
+		assert_contains "$output" "keep          GBE0 (one of the newest)"
+		assert_calls "beadm $args: zfs calls" 1 "$(calls zfs)"
+		assert_calls "beadm $args: tree reads (zfs get or list)" 1 "$(reads)"
+		assert_calls "beadm $args: zpool calls (bootfs; size and free)" 2 "$(calls zpool)"
+	done
+}
+
+@test "budget: beadm prune [-n] decides on 1 tree read and 2 zpool calls, for 5 and 8 zones" {
+	zfs set org.opensolaris.libbe:policy=auto "$POOL/ROOT/GBE0"
+	check_prune
+	make_zones $((NZ + 1)) $((NZ + 3))
+	check_prune
 }
 
 @test "budget: beadm -z z1 list makes exactly 1 zfs call (the tree read) and no zpool call, for 5 and 8 zones" {

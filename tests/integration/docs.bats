@@ -134,9 +134,11 @@ got:      $(echo $output)"
 }
 
 @test "completion: beadm offers its subcommands" {
-	assert_offers "beadm " activate create destroy list mount unmount umount rename rollback run
+	assert_offers "beadm " activate create destroy list mount unmount umount prune rename rollback run
 	assert_offers "beadm r" rename rollback run
-	assert_offers "beadm -v -n " activate create destroy list mount unmount umount rename rollback run
+	assert_offers "beadm p" prune
+	assert_offers "beadm prune -" -n
+	assert_offers "beadm -v -n " activate create destroy list mount unmount umount prune rename rollback run
 	assert_offers "beadm -" -v -n -z -V --version --help
 }
 

@@ -3,7 +3,7 @@
 
 load helpers
 
-LINE_RE='^([A-Za-z0-9][A-Za-z0-9._:-]*);([0-9a-f-]{36});(NR|N|R|-);([^;]*);([0-9]+);static;([0-9]+)$'
+LINE_RE='^([A-Za-z0-9][A-Za-z0-9._:-]*);([0-9a-f-]{36});(NR|N|R|-);([^;]*);([0-9]+);(static|auto);([0-9]+)$'
 
 # Three BEs: GBE1 running, A active on reboot, B mounted.
 make_bes() {
@@ -23,7 +23,7 @@ make_bes() {
 		assert_match "$line" "$LINE_RE" "list -H line"
 		[[ $line =~ $LINE_RE ]]
 		name=${BASH_REMATCH[1]} uuid=${BASH_REMATCH[2]} flags=${BASH_REMATCH[3]}
-		mp=${BASH_REMATCH[4]} space=${BASH_REMATCH[5]} created=${BASH_REMATCH[6]}
+		mp=${BASH_REMATCH[4]} space=${BASH_REMATCH[5]} created=${BASH_REMATCH[7]}
 		d=$(ds "$name")
 		exists "$d" || fail "$name: no dataset $d"
 		assert_eq "$uuid" "$(prop "$d" $UUID_PROP)" "$name uuid"

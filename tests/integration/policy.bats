@@ -481,3 +481,23 @@ EOF
 	run zlogin z1 ls "$TMP/disk"
 	[ "$status" -ne 0 ] || fail "the zone sees $TMP/disk"
 }
+
+@test "prune in the zone destroys its automatic ZBEs, never another host BE's nor its running root" {
+	local policy=org.opensolaris.libbe:policy
+	write_conf "keep = 0" "min_free = 0"
+	zlogin z1 beadm create -o "$policy=auto" a1 >/dev/null || fail "in-zone create a1 failed"
+	zfs set "$policy=auto" "$(zds z1 mine)" "$(zds z1 ZBE2)" "$(zds z1 ZBE1)"
+	run --separate-stderr zlogin z1 beadm prune -n
+	assert_status 0
+	assert_contains "$output" "would destroy a1"
+	assert_contains "$output" "would destroy mine"
+	assert_contains "$output" "keep          ZBE1 (running)"
+	assert_not_contains "$output" ZBE2
+	run --separate-stderr zlogin z1 beadm prune
+	assert_status 0
+	exists "$(zds z1 a1)" && fail "a1 is still there"
+	exists "$(zds z1 mine)" && fail "mine is still there"
+	exists "$(zds z1 ZBE2)" || fail "ZBE2, GBE2's, was destroyed"
+	exists "$(zds z1 ZBE1)" || fail "ZBE1, the zone's root, was destroyed"
+	assert_eq "$(zone_root_ds z1)" "$(zds z1 ZBE1)" "zone root"
+}

@@ -71,6 +71,12 @@ stderr: $stderr"
 	usage_error unmount umount
 }
 
+@test "prune usage errors" {
+	usage_error prune prune extra
+	usage_error prune prune -x
+	usage_error prune prune -n GBE1
+}
+
 @test "rollback and list usage errors" {
 	usage_error rollback rollback
 	usage_error rollback rollback GBE1
