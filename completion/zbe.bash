@@ -181,7 +181,7 @@ _zbe_beadm() {
 				_zbe_reply -v -n -z
 			fi
 		else
-			_zbe_reply activate create destroy list mount unmount umount \
+			_zbe_reply activate check create destroy list mount unmount umount \
 			    prune rename rollback run
 		fi
 		return
@@ -246,6 +246,10 @@ _zbe_beadm() {
 	prune)
 		_zbe_scan $((i + 1)) ""
 		((pos == -1)) && _zbe_reply -n
+		;;
+	check)
+		_zbe_scan $((i + 1)) ""
+		((pos == -1)) && _zbe_reply -r
 		;;
 	rename)
 		_zbe_scan $((i + 1)) ""

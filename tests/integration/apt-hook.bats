@@ -6,7 +6,7 @@
 
 load helpers
 
-HOOK=${ZBE_APT_HOOK:-$ZBT_SRC/build/cmd/zbe-apt-hook/zbe-apt-hook}
+HOOK=${ZBE_APT_HOOK:-$ZBT_CMD/zbe-apt-hook/zbe-apt-hook}
 POLICY_PROP=org.opensolaris.libbe:policy
 TXN_PROP=org.zbe:apt-txn
 

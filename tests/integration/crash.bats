@@ -299,7 +299,7 @@ check_clean() {
 	zoneadm -z z1 halt || fail "zoneadm -z z1 halt failed"
 }
 
-@test "zoneadm install killed half-way: the zone does not boot; the next install undoes it and installs" {
+@test "zoneadm install or uninstall killed half-way: the zone does not boot; the next install undoes it, the next uninstall finishes it" {
 	zbt_teardown
 	zone_setup
 	zonecfg -z z1 create -p zonepath="$TMP/zones/z1" || fail "zonecfg failed"
@@ -324,4 +324,16 @@ check_clean() {
 	zoneadm -z z1 install || fail "install failed"
 	zone_boot z1
 	zoneadm -z z1 halt || fail "halt failed"
+	# uninstall killed after its mark, and after its first destroy step
+	for n in 1 2; do
+		rm -f "$TMP/count"
+		ZBE_KILL_AT=$n run --separate-stderr "$ZONEADM" -z z1 uninstall -F </dev/null
+		[ "$status" -eq 137 ] || fail "uninstall killed after call $n: exit $status; $stderr"
+		assert_eq "$(zone_state z1)" incomplete "zoneadm list after the killed uninstall (call $n)"
+		run zoneadm -z z1 boot
+		assert_status 1
+		zoneadm -z z1 uninstall -F || fail "the second uninstall failed (call $n)"
+		assert_same "$before" "$(state)" "pool after the second uninstall (call $n)"
+		zoneadm -z z1 install || fail "install failed"
+	done
 }

@@ -134,11 +134,13 @@ got:      $(echo $output)"
 }
 
 @test "completion: beadm offers its subcommands" {
-	assert_offers "beadm " activate create destroy list mount unmount umount prune rename rollback run
+	assert_offers "beadm " activate check create destroy list mount unmount umount prune rename rollback run
 	assert_offers "beadm r" rename rollback run
 	assert_offers "beadm p" prune
+	assert_offers "beadm c" check create
 	assert_offers "beadm prune -" -n
-	assert_offers "beadm -v -n " activate create destroy list mount unmount umount prune rename rollback run
+	assert_offers "beadm check -" -r
+	assert_offers "beadm -v -n " activate check create destroy list mount unmount umount prune rename rollback run
 	assert_offers "beadm -" -v -n -z -V --version --help
 }
 

@@ -77,6 +77,12 @@ stderr: $stderr"
 	usage_error prune prune -n GBE1
 }
 
+@test "check usage errors" {
+	usage_error check check extra
+	usage_error check check -x
+	usage_error check check -r GBE1
+}
+
 @test "rollback and list usage errors" {
 	usage_error rollback rollback
 	usage_error rollback rollback GBE1
