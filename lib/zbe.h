@@ -166,6 +166,7 @@ typedef struct zbe_create_opts {
 	const char *description; /* NULL: none */
 	const char *const *props;/* NULL-terminated "property=value" list, or NULL */
 	bool activate;
+	bool pending;            /* beadm run: incomplete until zbe_run_done (not in a zone's own requests) */
 } zbe_create_opts_t;
 
 zbe_err_t zbe_create(zbe_handle_t *h, const zbe_create_opts_t *o);
@@ -173,6 +174,8 @@ zbe_err_t zbe_create(zbe_handle_t *h, const zbe_create_opts_t *o);
 zbe_err_t zbe_snapshot(zbe_handle_t *h, const char *be, const char *snap);
 
 zbe_err_t zbe_activate(zbe_handle_t *h, const char *be);
+/* beadm run: the command succeeded; the BE made with .pending is whole. */
+zbe_err_t zbe_run_done(zbe_handle_t *h, const char *be);
 
 enum {
 	ZBE_DESTROY_FORCE_UNMOUNT = 1 << 0, /* -f */

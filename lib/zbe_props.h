@@ -29,6 +29,10 @@
  */
 #define ZBE_PROP_JOURNAL     "org.zbe:journal"
 #define ZBE_PROP_OP          "org.zbe:op"
+/* On a BE that beadm run is updating: "run <boot id> <pid> <start time>" of
+ * that beadm, cleared when the command succeeded.  One whose beadm is gone
+ * is an interrupted update: the next mutating command destroys it. */
+#define ZBE_PROP_PENDING     "org.zbe:pending"
 
 #define ZBE_PROP_TYPE        "type"
 #define ZBE_PROP_USED        "used"
@@ -43,7 +47,8 @@
 /* Properties a clone must not inherit from its source as locally set ones. */
 #define ZBE_PROPS_NOT_COPIED \
 	ZBE_PROP_UUID, ZBE_PROP_PARENTBE, ZBE_PROP_ACTIVE, ZBE_PROP_DESCRIPTION, \
-	ZBE_PROP_AUTO, ZBE_PROP_MOUNTPOINT, ZBE_PROP_CANMOUNT, ZBE_PROP_JOURNAL, ZBE_PROP_OP
+	ZBE_PROP_AUTO, ZBE_PROP_MOUNTPOINT, ZBE_PROP_CANMOUNT, ZBE_PROP_JOURNAL, ZBE_PROP_OP, \
+	ZBE_PROP_PENDING
 /* Not copied either (a BE made from an automatic one is static unless told),
  * but create -o may set them. */
 #define ZBE_PROPS_NOT_INHERITED ZBE_PROP_POLICY, ZBE_PROP_APT_TXN

@@ -150,6 +150,7 @@ beadm_run(beadm_ctx_t *c, int argc, char **argv)
 	char **cmd = argv + optind + 2;
 	bool activate = o.activate;
 	o.activate = false; /* only once the command succeeded */
+	o.pending = true;   /* incomplete until then: a killed run is undone */
 
 	if (zbe_create(c->h, &o) != ZBE_OK)
 		return beadm_fail(c);
@@ -171,6 +172,8 @@ beadm_run(beadm_ctx_t *c, int argc, char **argv)
 			beadm_fail(c);
 		return status;
 	}
+	if (zbe_run_done(c->h, o.name) != ZBE_OK)
+		return beadm_fail(c);
 	if (activate && zbe_activate(c->h, o.name) != ZBE_OK)
 		return beadm_fail(c);
 	return 0;

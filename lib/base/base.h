@@ -177,6 +177,8 @@ typedef struct zbe_mount {
 } zbe_mount_t;
 /* Mounts of root_ds and below, deepest first; count or -1; free(*out). */
 int zbe_mounts_under(const zbe_mounts_t *m, const char *root_ds, zbe_mount_t **out);
+/* Detach every mount strictly below path, deepest first; count or -1. */
+int zbe_detach_below(const char *path);
 
 /* ---- the lock (lock.c) ---- */
 

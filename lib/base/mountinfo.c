@@ -8,6 +8,7 @@
 #include <libmount.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 
 struct zbe_mounts {
 	struct libmnt_table *tab;
@@ -177,4 +178,45 @@ zbe_mounts_under(const zbe_mounts_t *m, const char *root_ds, zbe_mount_t **out)
 		qsort(v, (size_t)n, sizeof(*v), by_depth);
 	*out = v;
 	return n;
+}
+
+/*
+ * Detach every mount strictly below path, deepest first (what a killed
+ * beadm run left on a BE it had mounted: /proc, /sys, /dev binds).
+ * Returns how many, or -1.
+ */
+int
+zbe_detach_below(const char *path)
+{
+	zbe_mounts_t *m = zbe_mounts_read();
+	struct libmnt_iter *it = m != NULL ? mnt_new_iter(MNT_ITER_FORWARD) : NULL;
+	struct libmnt_fs *fs;
+	zbe_mount_t *v = NULL;
+	int n = 0, cap = 0, done = 0;
+	size_t pl = strlen(path);
+
+	if (it == NULL) {
+		zbe_mounts_free(m);
+		return -1;
+	}
+	while (mnt_table_next_fs(m->tab, it, &fs) == 0) {
+		const char *t = mnt_fs_get_target(fs);
+		if (t == NULL || strncmp(t, path, pl) != 0 || t[pl] != '/')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			zbe_mount_t *nv = realloc(v, (size_t)cap * sizeof(*v));
+			if (nv == NULL)
+				break;
+			v = nv;
+		}
+		v[n++] = (zbe_mount_t){ .target = t };
+	}
+	qsort(v, (size_t)n, sizeof(*v), by_depth);
+	for (int i = 0; i < n; i++)
+		done += umount2(v[i].target, MNT_DETACH) == 0;
+	free(v);
+	mnt_free_iter(it);
+	zbe_mounts_free(m);
+	return done;
 }

@@ -71,6 +71,10 @@ zbe_err_t zbe_journal_clear(zbe_handle_t *h, const char *container);
 zbe_err_t zbe_recover(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers_t *zones,
     const zbe_journal_t *j, const char **what);
 
+/* Destroy each BE (and, host scope, the zones' BEs of it) that a beadm run
+ * was updating when it died, saying so; lock held, st with the zones. */
+zbe_err_t zbe_recover_runs(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers_t *zones);
+
 /* ---- promotion (promote.c) ---- */
 
 /* Promote every dataset of the BE rooted at be_ds until none has an origin. */

@@ -94,6 +94,31 @@ check_journal(zbe_handle_t *h, zbe_op_t *op, bool repair, zbe_check_t *c, bool *
 	return ZBE_OK;
 }
 
+static zbe_err_t read_state(zbe_op_t *op);
+
+/* BEs a beadm run was updating when it died (one in progress is not a finding). */
+static zbe_err_t
+check_runs(zbe_handle_t *h, zbe_op_t *op, bool repair, zbe_check_t *c)
+{
+	zbe_check_item_t *item;
+	size_t first = c->n;
+
+	for (size_t i = 0; i < op->st.tree.n; i++) {
+		const zbe_ds_t *d = &op->st.tree.ds[i];
+		if (d->pending != NULL && zbe_state_is_be(&op->st, d) && !zbe_pending_alive(d->pending))
+			ADD("undo it (destroy the boot environment)",
+			    "interrupted 'run %s': its beadm is gone, the update is incomplete", zbe_be_name(&op->st, d));
+	}
+	if (!repair || c->n == first)
+		return ZBE_OK;
+	zbe_err_t err = zbe_recover_runs(h, &op->st, &op->zones);
+	for (size_t i = first; err == ZBE_OK && i < c->n; i++)
+		c->items[i].repaired = true;
+	if (err == ZBE_OK && !h->dry_run)
+		err = read_state(op);
+	return err;
+}
+
 static zbe_err_t
 check_snapshots(zbe_handle_t *h, zbe_op_t *op, bool repair, zbe_check_t *c)
 {
@@ -228,6 +253,8 @@ zbe_check(zbe_handle_t *h, bool repair, zbe_check_t **out)
 		err = check_journal(h, &op, repair, c, &recovered);
 	if (err == ZBE_OK && recovered && !h->dry_run)
 		err = read_state(&op);
+	if (err == ZBE_OK)
+		err = check_runs(h, &op, repair, c);
 	if (err == ZBE_OK)
 		err = check_snapshots(h, &op, repair, c);
 	for (size_t i = 0; err == ZBE_OK && i < op.zones.n; i++)

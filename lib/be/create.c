@@ -202,6 +202,14 @@ clone_be(zbe_op_t *op, const zbe_ds_t *src, const char *snap, bool fresh_snap, c
 				zbe_argv_add(&a, "-o");
 				zbe_argv_addf(&a, "%s=%s", ZBE_PROP_DESCRIPTION, o->description);
 			}
+			/* a zone's request comes through a broker child that exits at
+			 * once: its pid would say the update died */
+			if (o->pending && h->policy != ZBE_POLICY_ZONE) {
+				char *mark = zbe_pending_value();
+				zbe_argv_add(&a, "-o");
+				zbe_argv_addf(&a, "%s=%s", ZBE_PROP_PENDING, mark != NULL ? mark : "run");
+				free(mark);
+			}
 			for (size_t k = 0; o->props != NULL && o->props[k] != NULL; k++) {
 				zbe_argv_add(&a, "-o");
 				zbe_argv_add(&a, o->props[k]);
@@ -375,5 +383,16 @@ zbe_create(zbe_handle_t *h, const zbe_create_opts_t *o)
 	free(snap);
 	free(local);
 	free(newroot);
+	return zbe_op_end(&op, err);
+}
+
+zbe_err_t
+zbe_run_done(zbe_handle_t *h, const char *name)
+{
+	zbe_op_t op;
+	zbe_err_t err = zbe_op_begin(h, &op, 0, name, "finish the update of");
+
+	if (err == ZBE_OK && op.be->pending != NULL)
+		err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "inherit", ZBE_PROP_PENDING, op.be->name, NULL);
 	return zbe_op_end(&op, err);
 }

@@ -8,6 +8,28 @@
 
 #include <string.h>
 
+/* Incomplete by a journal, whatever beadm run's mark says. */
+static bool
+journal_incomplete(const zbe_state_t *st, const zbe_ds_t *be)
+{
+	zbe_ds_t plain = *be;
+
+	plain.pending = NULL;
+	return zbe_state_incomplete(st, &plain);
+}
+
+/* A BE that beadm run was updating when it died. */
+static bool
+stale_run(const zbe_state_t *st)
+{
+	for (size_t i = 0; i < st->tree.n; i++) {
+		const zbe_ds_t *d = &st->tree.ds[i];
+		if (d->pending != NULL && zbe_state_is_be(st, d) && !zbe_pending_alive(d->pending))
+			return true;
+	}
+	return false;
+}
+
 /*
  * A journal on the container: a command died half-way.  Undo or finish
  * it before anything else (the zones' containers and bootfs are needed
@@ -21,7 +43,7 @@ recover_first(zbe_op_t *op, unsigned flags)
 	const char *what = NULL;
 	zbe_err_t err;
 
-	if (h->dry_run || !zbe_state_journal(&op->st, op->st.container, &j))
+	if (h->dry_run || (!zbe_state_journal(&op->st, op->st.container, &j) && !stale_run(&op->st)))
 		return ZBE_OK;
 	zbe_state_free(&op->st);
 	op->have_state = false;
@@ -32,11 +54,21 @@ recover_first(zbe_op_t *op, unsigned flags)
 	if ((err = zbe_state_read(h, &op->st, ZBE_STATE_BOOTFS, roots, op->zones.nread_roots)) != ZBE_OK)
 		return err;
 	op->have_state = true;
-	if (!zbe_state_journal(&op->st, op->st.container, &j))
-		return ZBE_OK;
-	if ((err = zbe_recover(h, &op->st, &op->zones, &j, &what)) != ZBE_OK)
-		return zbe_error_prepend(h, "cannot recover the interrupted '%s %s'", j.kind, j.be);
-	zbe_log(h, ZBE_LOG_WARN, "an interrupted '%s %s' was %s", j.kind, j.be, what);
+	if (zbe_state_journal(&op->st, op->st.container, &j)) {
+		if ((err = zbe_recover(h, &op->st, &op->zones, &j, &what)) != ZBE_OK)
+			return zbe_error_prepend(h, "cannot recover the interrupted '%s %s'", j.kind, j.be);
+		zbe_log(h, ZBE_LOG_WARN, "an interrupted '%s %s' was %s", j.kind, j.be, what);
+		if (stale_run(&op->st)) {
+			/* the journal's repair changed the tree: read it again */
+			zbe_state_free(&op->st);
+			op->have_state = false;
+			if ((err = zbe_state_read(h, &op->st, ZBE_STATE_BOOTFS, roots, op->zones.nread_roots)) != ZBE_OK)
+				return err;
+			op->have_state = true;
+		}
+	}
+	if (stale_run(&op->st) && (err = zbe_recover_runs(h, &op->st, &op->zones)) != ZBE_OK)
+		return err;
 	zbe_state_free(&op->st);
 	op->have_state = false;
 	if ((err = zbe_state_read(h, &op->st, (flags & ZBE_OP_BOOTFS) ? ZBE_STATE_BOOTFS : 0,
@@ -87,6 +119,11 @@ zbe_refuse_incomplete(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be
 {
 	if (!zbe_state_incomplete(st, be))
 		return ZBE_OK;
+	/* the beadm run updating it, mounting or finishing it */
+	if (be->pending != NULL && zbe_pending_mine(be->pending) && !journal_incomplete(st, be))
+		return ZBE_OK;
+	if (be->pending != NULL && zbe_pending_alive(be->pending))
+		return zbe_fail(h, ZBE_EBUSY, zbe_be_name(st, be), "beadm run is updating it");
 	return zbe_fail(h, ZBE_EINCOMPLETE, zbe_be_name(st, be),
 	    "is incomplete: an interrupted operation left it; \"beadm check -r\" repairs it");
 }

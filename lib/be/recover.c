@@ -174,3 +174,36 @@ zbe_recover(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers_t 
 	h->undoing = was;
 	return err;
 }
+
+zbe_err_t
+zbe_recover_runs(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers_t *zones)
+{
+	zbe_err_t err = ZBE_OK;
+	bool was = h->undoing;
+
+	h->undoing = true;
+	for (size_t i = 0; i < st->tree.n && err == ZBE_OK; i++) {
+		const zbe_ds_t *d = &st->tree.ds[i];
+		zbe_destroy_plan_t plan = { 0 };
+		if (d->pending == NULL || !zbe_state_is_be(st, d) || zbe_pending_alive(d->pending))
+			continue;
+		/* its /proc, /sys and /dev binds first, or its root stays busy */
+		char *at = zbe_dataset_mountpoint(d->name);
+		if (at != NULL)
+			(void)zbe_detach_below(at);
+		free(at);
+		int flags = ZBE_DESTROY_FORCE_UNMOUNT | ZBE_DESTROY_SNAPSHOTS;
+		err = zbe_destroy_plan_add(h, st, d, flags, &plan);
+		if (err == ZBE_OK && h->scope == ZBE_SCOPE_HOST && d->uuid != NULL && zones != NULL)
+			err = zbe_destroy_plan_zones(h, st, zones, d->uuid, flags, &plan);
+		if (err == ZBE_OK)
+			err = zbe_destroy_plan_run(h, st, &plan);
+		zbe_destroy_plan_free(&plan);
+		if (err == ZBE_OK)
+			zbe_log(h, ZBE_LOG_WARN, "an interrupted 'run %s' was undone", zbe_be_name(st, d));
+		else
+			zbe_error_prepend(h, "cannot undo the interrupted 'run %s'", zbe_be_name(st, d));
+	}
+	h->undoing = was;
+	return err;
+}

@@ -65,8 +65,15 @@ typedef struct zbe_journal {
 /* The journal set on container itself (not inherited), if any. */
 bool zbe_state_journal(const zbe_state_t *st, const char *container, zbe_journal_t *j);
 /* Is d half-made or half-destroyed by an interrupted operation of the
- * host's or (zone scope) the zone's journal? */
+ * host's or (zone scope) the zone's journal, or being updated by beadm run? */
 bool zbe_state_incomplete(const zbe_state_t *st, const zbe_ds_t *d);
+
+/* beadm run's mark on the BE it updates (org.zbe:pending): this process's
+ * value (malloc), whether the beadm a value names still runs, and whether
+ * it is this process. */
+char *zbe_pending_value(void);
+bool zbe_pending_alive(const char *pending);
+bool zbe_pending_mine(const char *pending);
 
 /* ---- the zone rules (policy.c) ---- */
 

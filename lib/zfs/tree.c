@@ -14,7 +14,8 @@ const char *const zbe_tree_props[] = {
 	ZBE_PROP_TYPE, ZBE_PROP_USED, ZBE_PROP_CREATION, ZBE_PROP_ORIGIN,
 	ZBE_PROP_MOUNTPOINT, ZBE_PROP_CANMOUNT, ZBE_PROP_UUID, ZBE_PROP_PARENTBE,
 	ZBE_PROP_ACTIVE, ZBE_PROP_DESCRIPTION, ZBE_PROP_AUTO, ZBE_PROP_ZONESTATE, ZBE_PROP_DEFER_DESTROY,
-	ZBE_PROP_POLICY, ZBE_PROP_APT_TXN, ZBE_PROP_CREATETXG, ZBE_PROP_JOURNAL, ZBE_PROP_OP, NULL
+	ZBE_PROP_POLICY, ZBE_PROP_APT_TXN, ZBE_PROP_CREATETXG, ZBE_PROP_JOURNAL, ZBE_PROP_OP,
+	ZBE_PROP_PENDING, NULL
 };
 
 /* '/' and '@' sort before every other name character. */
@@ -114,6 +115,7 @@ ds_free(zbe_ds_t *d)
 	free(d->description);
 	free(d->journal);
 	free(d->op);
+	free(d->pending);
 	free(d->apt_txn);
 }
 
@@ -204,6 +206,8 @@ zbe_tree_set(zbe_ds_t *d, const char *prop, const char *value)
 		return set_str(&d->journal, value);
 	if (strcmp(prop, ZBE_PROP_OP) == 0)
 		return set_str(&d->op, value);
+	if (strcmp(prop, ZBE_PROP_PENDING) == 0)
+		return set_str(&d->pending, value);
 	if (strcmp(prop, ZBE_PROP_ZONESTATE) == 0) {
 		d->incomplete = strcmp(value, "incomplete") == 0;
 		return ZBE_OK;

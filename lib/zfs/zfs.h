@@ -64,6 +64,7 @@ typedef struct zbe_ds {
 	bool incomplete;   /* a zone's <zpds> while it is being installed */
 	char *journal;     /* org.zbe:journal (meaningful on a BE container) */
 	char *op;          /* org.zbe:op: the operation that made it */
+	char *pending;     /* org.zbe:pending: a beadm run updates it */
 	unsigned order;    /* position in the listing (snapshots: creation order) */
 } zbe_ds_t;
 

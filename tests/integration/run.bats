@@ -224,6 +224,44 @@ bg_wait() {
 	assert_eq "$(chrooted_pids)" "" "sleeps left in a BE"
 }
 
+@test "beadm run killed with its command (SIGKILL to the group): the half-updated BE is incomplete, refused, and the next command undoes it" {
+	local before
+	before=$(state)
+	bg_start_group NEW run NEW -- sh -c 'echo x >/etc-release; touch /ready; sleep 60; exit 0'
+	kill -KILL -- "-$BG_PID"
+	bg_wait
+	assert_status 137
+	# still mounted, with its /proc, /sys and /dev binds, and whole-looking on disk
+	[ -n "$(mounts_below "$MP")" ] || fail "nothing mounted below $MP after the kill"
+	f=$(beadm list -H | awk -F';' '$1 == "NEW" { print $3 }')
+	[[ $f == *I* ]] || fail "NEW listed as '$f', not incomplete"
+	run --separate-stderr beadm check
+	assert_status 1
+	assert_contains "$output" "interrupted 'run NEW'"
+	run --separate-stderr beadm activate NEW
+	assert_status 1
+	assert_contains "$stderr" "an interrupted 'run NEW' was undone"
+	exists "$(ds NEW)" && fail "NEW still exists after the recovery"
+	assert_eq "$(mounts_below "$MP")" "" "mounts below $MP after the recovery"
+	assert_same "$before" "$(state)" "pool after the recovery"
+	run --separate-stderr beadm check
+	assert_status 0
+}
+
+@test "while beadm run updates a BE it is listed incomplete and no other command may use it" {
+	bg_start NEW run NEW -- sh -c "$(waiting 'exit 0')"
+	f=$(beadm list -H | awk -F';' '$1 == "NEW" { print $3 }')
+	[[ $f == *I* ]] || fail "NEW listed as '$f' during the run"
+	run --separate-stderr beadm activate NEW
+	assert_status 1
+	assert_contains "$stderr" "beadm run is updating it"
+	run --separate-stderr beadm check
+	assert_status 0
+	bg_finish
+	assert_status 0
+	assert_eq "$(beadm list -H | awk -F';' '$1 == "NEW" { print $3 }')" "-" "NEW after the run"
+}
+
 # pids of the processes whose root is below the pool's temporary mountpoints
 chrooted_pids() {
 	local p r
