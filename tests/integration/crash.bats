@@ -228,6 +228,19 @@ check_clean() {
 		assert_same "$before" "$(state)" "pool after the recovery (call $n)"
 		check_clean
 	done
+	# destroy of a host BE with its two zones' BEs, killed at each call: finished
+	beadm create NEW
+	count destroy -F NEW
+	for n in $(seq 1 $((K - 1))); do
+		beadm create NEW
+		killed "$n" destroy -F NEW
+		run --separate-stderr beadm create OTHER
+		assert_status 0
+		assert_contains "$stderr" "an interrupted 'destroy NEW' was finished" "call $n"
+		beadm destroy -F OTHER
+		assert_same "$before" "$(state)" "pool after the finished destroy (call $n)"
+		check_clean
+	done
 	zone_boot z1
 	zoneadm -z z1 halt || fail "zoneadm -z z1 halt failed"
 }
@@ -335,5 +348,44 @@ check_clean() {
 		zoneadm -z z1 uninstall -F || fail "the second uninstall failed (call $n)"
 		assert_same "$before" "$(state)" "pool after the second uninstall (call $n)"
 		zoneadm -z z1 install || fail "install failed"
+	done
+}
+
+@test "a zfs child that outlives its killed beadm holds the lock: the next command waits for it; zfs runs in its own process group" {
+	use_killer
+	before=$(state)
+	# killed while its clone of NEW is about to run; the clone comes 2 s later
+	rm -f "$TMP/count" "$TMP/mark"
+	ZBE_KILL_EARLY=1 ZBE_KILL_MARK=$TMP/mark ZBE_KILL_AT=3 run --separate-stderr beadm create NEW
+	assert_status 137
+	[ -e "$TMP/mark" ] && fail "the zfs child ended before its beadm was killed"
+	# at once: it must wait for the child, then undo the create with its clone
+	run --separate-stderr beadm create OTHER
+	assert_status 0
+	[ -e "$TMP/mark" ] || fail "beadm create OTHER ran before the zfs child of the killed beadm ended"
+	assert_contains "$stderr" "an interrupted 'create NEW' was undone"
+	exists "$(ds NEW)" && fail "NEW was left by the late clone"
+	beadm destroy -F OTHER
+	assert_same "$before" "$(state)" "pool after the recovery"
+	read -r _ ours parents < <(grep '^pgid ' "$TMP/zfs.log")
+	[ -n "$ours" ] && [ "$ours" != "$parents" ] || fail "zfs ran in beadm's process group ($ours, $parents)"
+}
+
+@test "rename of the BE in bootfs killed between the rename and bootfs: finished" {
+	beadm create A
+	# bootfs by hand: an activation would promote A, and zfs-fuse cannot
+	# rename the origin of the mounted running BE
+	zpool set bootfs="$(ds A)" "$POOL"
+	use_killer
+	count rename A B
+	beadm rename B A
+	assert_eq "$(bootfs)" "$(ds A)"
+	# after the rename itself, before the journal is cleared
+	for n in $(seq 2 $((K - 1))); do
+		killed "$n" rename A B
+		run --separate-stderr beadm check -r
+		assert_status 0
+		assert_eq "$(bootfs)" "$(ds B)" "bootfs after the repair (call $n)"
+		beadm rename B A
 	done
 }
