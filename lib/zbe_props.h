@@ -29,4 +29,24 @@
 	ZBE_PROP_UUID, ZBE_PROP_PARENTBE, ZBE_PROP_ACTIVE, ZBE_PROP_DESCRIPTION, \
 	ZBE_PROP_AUTO, ZBE_PROP_MOUNTPOINT, ZBE_PROP_CANMOUNT
 
+/*
+ * The properties a zone's root may set with "beadm create -o" (through the
+ * broker).  An allow-list, not a deny-list: whatever ZFS adds later stays
+ * refused until it is judged here.  Left out on purpose: anything that
+ * claims or hides pool space from the host (quota, refquota, reservation,
+ * refreservation, copies, dedup), shares the dataset off the host
+ * (sharenfs, sharesmb), moves or mounts it on the host (mountpoint,
+ * canmount, zoned), and every property of zbe and libbe (the
+ * org.zbe and org.opensolaris.libbe namespaces), which only beadm sets.
+ * User properties of other namespaces are left out too: a zone has
+ * nothing to tell the host with them.
+ */
+#define ZBE_PROPS_ZONE_ALLOWED \
+	"compression", "atime", "relatime", "recordsize", "checksum", "xattr", \
+	"exec", "setuid", "readonly", "snapdir", "sync", "logbias", "acltype", \
+	"aclinherit", "aclmode", "primarycache", "secondarycache"
+
+/* The quota zonecfg be-quota puts on a zone's <zpds>/rpool. */
+#define ZBE_PROP_QUOTA       "quota"
+
 #endif

@@ -27,6 +27,8 @@ typedef struct zbe_config {
 	char *zfs;
 	char *zpool;
 	char *driver;      /* auto, openzfs or zfs-fuse; NULL: auto */
+	char *subuid_file; /* root's subordinate ids, which zones get theirs from */
+	char *subgid_file;
 } zbe_config_t;
 
 zbe_err_t zbe_config_load(zbe_config_t *c, const char *path, bool must_exist,

@@ -68,6 +68,8 @@ static const struct key keys[] = {
 	K("zfs", zfs, command_ok, "a command"),
 	K("zpool", zpool, command_ok, "a command"),
 	K("driver", driver, driver_ok, "auto, openzfs or zfs-fuse"),
+	K("subuid_file", subuid_file, abspath_ok, "an absolute path"),
+	K("subgid_file", subgid_file, abspath_ok, "an absolute path"),
 };
 
 static zbe_err_t
@@ -157,6 +159,10 @@ zbe_config_load(zbe_config_t *c, const char *path, bool must_exist, char *errbuf
 		err = set_default(&c->zfs, "zfs");
 	if (err == ZBE_OK)
 		err = set_default(&c->zpool, "zpool");
+	if (err == ZBE_OK)
+		err = set_default(&c->subuid_file, "/etc/subuid");
+	if (err == ZBE_OK)
+		err = set_default(&c->subgid_file, "/etc/subgid");
 	if (err == ZBE_ENOMEM)
 		snprintf(errbuf, errlen, "%s: %s", path, zbe_strerror(err));
 	if (err != ZBE_OK)
@@ -175,5 +181,7 @@ zbe_config_free(zbe_config_t *c)
 	free(c->zfs);
 	free(c->zpool);
 	free(c->driver);
+	free(c->subuid_file);
+	free(c->subgid_file);
 	memset(c, 0, sizeof(*c));
 }
