@@ -147,13 +147,15 @@ serve(int fd, const beadm_env_t *env)
 		reply_error(fd, 1, "cannot identify the caller");
 		return;
 	}
+	/* the request is read first even from a caller who is refused: closing
+	 * with it unread would reset the connection and lose the reply */
+	char **argv = read_request(fd, &argc);
+	if (argv == NULL)
+		return;
 	if (cred.uid < id_base || cred.uid - id_base >= ZBE_ZONE_IDS) {
 		reply_error(fd, 1, "permission denied: the caller is not a user of this zone");
 		return;
 	}
-	char **argv = read_request(fd, &argc);
-	if (argv == NULL)
-		return;
 	/* what the caller may do is beadm's to decide, from its command table */
 	beadm_env_t req = *env;
 	req.may_mutate = cred.uid == id_base;
