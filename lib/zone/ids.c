@@ -33,6 +33,33 @@ zbe_zone_own_zonepath(zbe_handle_t *h, const zbe_zone_conf_t *zc)
 	return err;
 }
 
+/* Every directory above path (those that exist: the rest is made 0755)
+ * has the search bit for others. */
+static zbe_err_t
+searchable_above(zbe_handle_t *h, const zbe_zone_conf_t *zc, const char *path)
+{
+	struct stat sb;
+	char *p = strdup(path);
+
+	if (p == NULL)
+		return zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+	for (char *slash = strrchr(p, '/'); slash != NULL; slash = strrchr(p, '/')) {
+		*slash = '\0';
+		const char *dir = slash == p ? "/" : p;
+		if (stat(dir, &sb) == 0 && !(sb.st_mode & S_IXOTH)) {
+			zbe_err_t err = zbe_fail(h, ZBE_EZONE, zc->zonepath,
+			    "%s is not searchable by the zone's root (uid %u): chmod o+x %s", dir,
+			    (unsigned)zc->id_base, dir);
+			free(p);
+			return err;
+		}
+		if (slash == p)
+			break;
+	}
+	free(p);
+	return ZBE_OK;
+}
+
 zbe_err_t
 zbe_zone_check_ids(zbe_handle_t *h, const zbe_zone_conf_t *zc)
 {
@@ -52,25 +79,15 @@ zbe_zone_check_ids(zbe_handle_t *h, const zbe_zone_conf_t *zc)
 		    "zone's root: chown %u:%u %s && chmod 700 %s", S_ISDIR(sb.st_mode) ? "a directory of" : "not a directory,",
 		    (unsigned)(sb.st_mode & 07777), (unsigned)sb.st_uid, (unsigned)sb.st_gid, base, base,
 		    zc->zonepath, zc->zonepath);
-	/* lxc mounts the root as the zone's root, without host privilege:
-	 * a directory above that it cannot search fails deep in lxc's log */
-	char *p = strdup(zc->zonepath);
-	if (p == NULL)
-		return zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
-	for (char *slash = strrchr(p, '/'); slash != NULL; slash = strrchr(p, '/')) {
-		*slash = '\0';
-		const char *dir = slash == p ? "/" : p;
-		if (stat(dir, &sb) < 0 || !(sb.st_mode & S_IXOTH)) {
-			zbe_err_t err = zbe_fail(h, ZBE_EZONE, zc->zonepath,
-			    "%s is not searchable by the zone's root (uid %u): chmod o+x %s", dir, base, dir);
-			free(p);
-			return err;
-		}
-		if (slash == p)
-			break;
-	}
-	free(p);
-	return ZBE_OK;
+	/* lxc mounts the root and the socket directory as the zone's root,
+	 * without host privilege: a directory above either that it cannot
+	 * search fails deep in lxc's log */
+	char *sockdir = zbe_zone_run_file(h, zc->name, ZBE_ZONE_SOCK_LEAF);
+	zbe_err_t err = sockdir == NULL ? zbe_fail(h, ZBE_ENOMEM, NULL, NULL) : searchable_above(h, zc, zc->zonepath);
+	if (err == ZBE_OK)
+		err = searchable_above(h, zc, sockdir);
+	free(sockdir);
+	return err;
 }
 
 zbe_err_t

@@ -122,6 +122,13 @@ id_base() {
 	assert_status 1
 	assert_match "$stderr" "chown $base:$base" "message for the owner"
 	chown "$base:$base" "$TMP/zones/z1"
+	# a directory above the zonepath that the zone's root cannot search
+	chmod 0700 "$TMP"
+	run --separate-stderr zoneadm -z z1 boot
+	assert_status 1
+	assert_match "$stderr" "^zoneadm: $TMP/zones/z1: $TMP is not searchable by the zone's root \(uid $base\): chmod o\+x $TMP" "message for the search bit"
+	assert_same "$before" "$(state)" "pool after the refused boot"
+	chmod 0711 "$TMP"
 	zone_boot z1
 }
 
