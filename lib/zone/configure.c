@@ -25,7 +25,7 @@ check_zonepath(zbe_handle_t *h, const zbe_zone_conf_t *zc)
 static zbe_err_t
 settle_ids(zbe_handle_t *h, zbe_zone_conf_t *zc, bool had, uint32_t old, bool installed, bool create)
 {
-	if (had && installed && (!zc->has_id_base || zc->id_base != old || zc->id_base_auto))
+	if (had && installed && !zc->id_base_auto && zc->id_base != old)
 		return zbe_fail(h, ZBE_EBUSY, zc->name,
 		    "the zone's files are owned by its ids %u-%u; uninstall it before changing id-base",
 		    (unsigned)old, (unsigned)(old + ZBE_ZONE_IDS - 1));

@@ -53,6 +53,15 @@ id_base() {
 	assert_status 1
 	assert_match "$stderr" "^zonecfg: z2: .*overlaps" "overlapping id-base"
 	assert_eq "$(id_base z2)" "$b" "z2 id-base after the refusal"
+	# an installed zone keeps its range: auto keeps it, another is refused
+	zoneadm -z z1 install || fail "install z1 failed"
+	run --separate-stderr zonecfg -z z1 set id-base=auto
+	assert_status 0
+	assert_eq "$(id_base z1)" "$a" "z1 id-base after id-base=auto"
+	run --separate-stderr zonecfg -z z1 set id-base=$((a + 65536 * 5))
+	assert_status 1
+	assert_match "$stderr" "^zonecfg: z1: the zone's files are owned by its ids" "message"
+	assert_eq "$(id_base z1)" "$a" "z1 id-base after the refusal"
 }
 
 @test "writing the host's core_pattern from inside the zone is refused, also through a fresh proc" {
@@ -265,4 +274,33 @@ EOF
 	chown "$base:$base" "$TMP/zones/z1"
 	zone_boot z1
 	assert_eq "$(zlogin z1 stat -c %u /bin/busybox)" 0 "owner of /bin/busybox in the converted zone"
+}
+
+@test "install -s: an image copied out of another zone moves into the new zone's range; setuid bits survive" {
+	zone_install z1
+	local a b img=$TMP/img
+	a=$(id_base z1)
+	beadm -z z1 mount ZBE1 "$TMP/m1" || fail "beadm -z z1 mount failed"
+	mkdir -p "$img"
+	cp -a "$TMP/m1/." "$img/"
+	beadm -z z1 unmount ZBE1 || fail "beadm -z z1 unmount failed"
+	assert_eq "$(stat -c %u "$img/bin/busybox")" "$a" "owner in the copied image"
+	# a setuid file of the zone's root and a file of a zone user
+	cp "$img/bin/busybox" "$img/bin/suid"
+	chown "$a:$a" "$img/bin/suid"
+	chmod 4755 "$img/bin/suid"
+	touch "$img/etc/userfile"
+	chown $((a + 1000)):$((a + 1000)) "$img/etc/userfile"
+	zonecfg -z z2 create -p zonepath="$TMP/zones/z2"
+	b=$(id_base z2)
+	zoneadm -z z2 install -s "$img" || fail "install -s failed"
+	beadm -z z2 mount ZBE1 "$TMP/m2" || fail "beadm -z z2 mount failed"
+	local busybox suid user
+	busybox=$(stat -c %u:%g "$TMP/m2/bin/busybox")
+	suid=$(stat -c %u:%a "$TMP/m2/bin/suid")
+	user=$(stat -c %u "$TMP/m2/etc/userfile")
+	beadm -z z2 unmount ZBE1
+	assert_eq "$busybox" "$b:$b" "owner of /bin/busybox in z2"
+	assert_eq "$suid" "$b:4755" "owner and mode of the setuid file in z2"
+	assert_eq "$user" "$((b + 1000))" "owner of a zone user's file in z2"
 }
