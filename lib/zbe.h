@@ -275,6 +275,9 @@ typedef enum zbe_zone_state {
 } zbe_zone_state_t;
 const char *zbe_zone_state_name(zbe_zone_state_t s);
 
+/* Ids a zone maps: uid and gid 0..65535, like a default subordinate range. */
+#define ZBE_ZONE_IDS 65536u
+
 typedef struct zbe_zone_info {
 	char *name;
 	char *zonepath;
@@ -286,6 +289,9 @@ typedef struct zbe_zone_info {
 	bool autoboot;
 	bool be_ops_deny;
 	int id;          /* running zones: 1, 2, ...; others -1 */
+	bool has_id_base; /* false: configured by a version without user namespaces */
+	uint32_t id_base; /* host uid and gid of the zone's root; its 65536 ids start here */
+	char *be_quota;   /* quota on <zpds>/rpool, or NULL */
 } zbe_zone_info_t;
 
 /* Every configured zone (one zfs call for all of them). */

@@ -53,4 +53,28 @@
  * but create -o may set them. */
 #define ZBE_PROPS_NOT_INHERITED ZBE_PROP_POLICY, ZBE_PROP_APT_TXN
 
+/*
+ * The properties a zone's root may set with "beadm create -o" (through the
+ * broker).  An allow-list, not a deny-list: whatever ZFS adds later stays
+ * refused until it is judged here.  Left out on purpose: anything that
+ * claims or hides pool space from the host (quota, refquota, reservation,
+ * refreservation, copies, dedup), shares the dataset off the host
+ * (sharenfs, sharesmb), moves or mounts it on the host (mountpoint,
+ * canmount, zoned), and every property of zbe and libbe (the
+ * org.zbe and org.opensolaris.libbe namespaces), which only beadm sets.
+ * User properties of other namespaces are left out too: a zone has
+ * nothing to tell the host with them.  Two of zbe's are the exception:
+ * the retention policy and the apt transaction key, which the zone's apt
+ * hook sets on the zone's own BEs (prune only ever destroys BEs the zone
+ * may destroy anyway).
+ */
+#define ZBE_PROPS_ZONE_ALLOWED \
+	"compression", "atime", "relatime", "recordsize", "checksum", "xattr", \
+	"exec", "setuid", "readonly", "snapdir", "sync", "logbias", "acltype", \
+	"aclinherit", "aclmode", "primarycache", "secondarycache", \
+	ZBE_PROP_POLICY, ZBE_PROP_APT_TXN
+
+/* The quota zonecfg be-quota puts on a zone's <zpds>/rpool. */
+#define ZBE_PROP_QUOTA       "quota"
+
 #endif

@@ -194,6 +194,11 @@ run(int argc, char **argv)
 		mkdir(path, 0755);
 		if (mount(src, path, NULL, MS_BIND | MS_REC, NULL) != 0)
 			break;
+		/* the copies join the peer groups of the zone's own /dev, /proc
+		 * and /sys mounts (shared in the zone's mount namespace): as
+		 * slaves, their unmount below does not take the zone's
+		 * /dev/null and the like with it */
+		(void)mount(NULL, path, NULL, MS_SLAVE | MS_REC, NULL);
 	}
 	if (n < 3) {
 		fprintf(stderr, "beadm: run: cannot bind /%s: %s\n", binds[n], strerror(errno));

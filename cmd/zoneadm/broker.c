@@ -9,7 +9,10 @@
  * strictly, reading it times out, and at most MAX_CLIENTS are served at
  * once.  The request runs through beadm's own code with the zone policy;
  * beadm's command table decides what the caller may do (only uid 0 of
- * the zone may change anything; anyone may list).
+ * the zone may change anything; anyone may list).  The zone runs in a
+ * user namespace, so SO_PEERCRED gives the caller's host uid: the
+ * zone's root is host uid id_base, and a uid outside the zone's range
+ * (the host's root, another zone's users) is no caller of this zone.
  */
 #include "zoneadm.h"
 #include "beadm.h"
@@ -128,6 +131,9 @@ send_fd_contents(int sock, int fd, char type)
 		send_frame(sock, type, buf, (uint32_t)n);
 }
 
+/* The zone's ids on the host (zonecfg id-base). */
+static uint32_t id_base;
+
 static void
 serve(int fd, const beadm_env_t *env)
 {
@@ -141,12 +147,18 @@ serve(int fd, const beadm_env_t *env)
 		reply_error(fd, 1, "cannot identify the caller");
 		return;
 	}
+	/* the request is read first even from a caller who is refused: closing
+	 * with it unread would reset the connection and lose the reply */
 	char **argv = read_request(fd, &argc);
 	if (argv == NULL)
 		return;
+	if (cred.uid < id_base || cred.uid - id_base >= ZBE_ZONE_IDS) {
+		reply_error(fd, 1, "permission denied: the caller is not a user of this zone");
+		return;
+	}
 	/* what the caller may do is beadm's to decide, from its command table */
 	beadm_env_t req = *env;
-	req.may_mutate = cred.uid == 0;
+	req.may_mutate = cred.uid == id_base;
 	/* beadm's output goes to the caller, stdout and stderr apart */
 	int out = memfd_create("beadm-out", MFD_CLOEXEC), err = memfd_create("beadm-err", MFD_CLOEXEC);
 	if (out < 0 || err < 0) {
@@ -185,11 +197,16 @@ zoneadm_broker(const char *zone)
 	size_t n;
 	if (zbe_zone_list(h, &v, &n) != ZBE_OK)
 		return 1;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(v[i].name, zone) == 0 && asprintf(&root, "%s/root", v[i].zonepath) < 0)
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(v[i].name, zone) != 0)
+			continue;
+		if (asprintf(&root, "%s/root", v[i].zonepath) < 0)
 			root = NULL;
+		id_base = v[i].has_id_base ? v[i].id_base : 0;
+	}
 	zbe_zone_list_free(v, n);
-	if (root == NULL || asprintf(&sockdir, "%s/zones/%s/sock", zbe_conf_get(h, "run_dir"), zone) < 0)
+	/* no range: the zone would be no user namespace of its own, and boot refuses it */
+	if (id_base == 0 || root == NULL || asprintf(&sockdir, "%s/zones/%s/sock", zbe_conf_get(h, "run_dir"), zone) < 0)
 		return 1;
 	const char *conf = getenv("ZBE_CONF");
 	beadm_env_t env = { .conf = conf, .zone = zone, .zone_root_dir = root };

@@ -43,6 +43,8 @@ info(zbe_handle_t *h, const char *zone, bool json)
 			json_object_object_add(o, "be-ops", json_object_new_string(z->be_ops_deny ? "deny" : "allow"));
 			json_object_object_add(o, "init", json_object_new_string(z->init ? z->init : "/sbin/init"));
 			json_object_object_add(o, "uuid", z->uuid ? json_object_new_string(z->uuid) : NULL);
+			json_object_object_add(o, "id-base", z->has_id_base ? json_object_new_int64(z->id_base) : NULL);
+			json_object_object_add(o, "be-quota", z->be_quota ? json_object_new_string(z->be_quota) : NULL);
 			json_object_object_add(o, "state", json_object_new_string(zbe_zone_state_name(z->state)));
 			json_object_object_add(o, "dataset", z->dataset ? json_object_new_string(z->dataset) : NULL);
 			printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
@@ -52,6 +54,12 @@ info(zbe_handle_t *h, const char *zone, bool json)
 			printf("zonename: %s\nzonepath: %s\nautoboot: %s\nbe-ops: %s\ninit: %s\nuuid: %s\n",
 			    z->name, z->zonepath, z->autoboot ? "true" : "false", z->be_ops_deny ? "deny" : "allow",
 			    z->init ? z->init : "/sbin/init", z->uuid ? z->uuid : "-");
+			if (z->has_id_base)
+				printf("id-base: %u\nid-range: %u-%u\n", (unsigned)z->id_base, (unsigned)z->id_base,
+				    (unsigned)(z->id_base + 65535u));
+			else
+				printf("id-base: -\n");
+			printf("be-quota: %s\n", z->be_quota ? z->be_quota : "none");
 		}
 		rc = 0;
 	}
@@ -151,7 +159,8 @@ usage(void)
 	fprintf(stderr, "usage:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(stderr, "\tzonecfg -z zone %s\n", commands[i].usage);
-	fprintf(stderr, "keys: zonepath, autoboot (true|false), be-ops (allow|deny), init\n");
+	fprintf(stderr, "keys: zonepath, autoboot (true|false), be-ops (allow|deny), init, id-base (auto|N), "
+	    "be-quota (SIZE|none)\n");
 	return 2;
 }
 

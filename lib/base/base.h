@@ -32,6 +32,8 @@ typedef struct zbe_config {
 	char *min_free;    /* retention: older ones go while the pool's free % is below (0: always) */
 	char *apt_snapshot; /* on: the apt hook makes a BE before each transaction */
 	char *apt_timeout;  /* seconds the apt hook waits for each beadm */
+	char *subuid_file; /* root's subordinate ids, which zones get theirs from */
+	char *subgid_file;
 } zbe_config_t;
 
 #define ZBE_DEFAULT_KEEP "5"

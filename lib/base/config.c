@@ -110,6 +110,8 @@ static const struct key keys[] = {
 	K("min_free", min_free, percent_ok, "a percentage from 0 to 100"),
 	K("apt_snapshot", apt_snapshot, on_off_ok, "on or off"),
 	K("apt_timeout", apt_timeout, timeout_ok, "a number of seconds from 1 to 3600"),
+	K("subuid_file", subuid_file, abspath_ok, "an absolute path"),
+	K("subgid_file", subgid_file, abspath_ok, "an absolute path"),
 };
 
 static zbe_err_t
@@ -210,6 +212,10 @@ zbe_config_load(zbe_config_t *c, const char *path, bool must_exist, char *errbuf
 		err = set_default(&c->apt_snapshot, "off");
 	if (err == ZBE_OK)
 		err = set_default(&c->apt_timeout, "60");
+	if (err == ZBE_OK)
+		err = set_default(&c->subuid_file, "/etc/subuid");
+	if (err == ZBE_OK)
+		err = set_default(&c->subgid_file, "/etc/subgid");
 	if (err == ZBE_ENOMEM)
 		snprintf(errbuf, errlen, "%s: %s", path, zbe_strerror(err));
 	if (err != ZBE_OK)
@@ -232,5 +238,7 @@ zbe_config_free(zbe_config_t *c)
 	free(c->min_free);
 	free(c->apt_snapshot);
 	free(c->apt_timeout);
+	free(c->subuid_file);
+	free(c->subgid_file);
 	memset(c, 0, sizeof(*c));
 }

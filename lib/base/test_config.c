@@ -52,6 +52,8 @@ defaults(void **state)
 	assert_string_equal(c.zones_dir, "/etc/zbe/zones");
 	assert_string_equal(c.run_dir, "/run/zbe");
 	assert_string_equal(c.zfs, "zfs");
+	assert_string_equal(c.subuid_file, "/etc/subuid");
+	assert_string_equal(c.subgid_file, "/etc/subgid");
 	assert_null(c.be_root);
 	zbe_config_free(&c);
 }

@@ -12,6 +12,7 @@
 
 static const char *const not_copied[] = { ZBE_PROPS_NOT_COPIED, ZBE_PROPS_NOT_INHERITED, NULL };
 static const char *const managed[] = { ZBE_PROPS_NOT_COPIED, NULL };
+static const char *const zone_allowed[] = { ZBE_PROPS_ZONE_ALLOWED, NULL };
 
 static bool
 in_list(const char *const *list, const char *s)
@@ -37,10 +38,17 @@ check_prop(zbe_handle_t *h, const char *pv)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			return zbe_fail(h, ZBE_EINVAL, pv, "control character in value");
 	char *name = strndup(pv, (size_t)(eq - pv));
-	bool is_managed = name != NULL && in_list(managed, name);
+	if (name == NULL)
+		return zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+	bool is_managed = in_list(managed, name);
+	/* a request from inside a zone: the zone must not take the host's
+	 * space or expose or move its datasets (zbe_props.h says which) */
+	bool refused = h->policy == ZBE_POLICY_ZONE && !in_list(zone_allowed, name);
 	free(name);
 	if (is_managed)
 		return zbe_fail(h, ZBE_EINVAL, pv, "property is managed by beadm");
+	if (refused)
+		return zbe_fail(h, ZBE_EPERM, pv, "a zone may not set this property");
 	return ZBE_OK;
 }
 

@@ -1,6 +1,7 @@
 /* The minimal zone image: busybox-static and what its init needs (see runtime.h). */
 #include "runtime.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
@@ -264,5 +265,147 @@ zbe_image_build_minimal(zbe_handle_t *h, const char *dir, const char *extra_bin_
 		err = add_extra_bin(h, dfd, dir, extra_bin_src, extra_bin_dst);
 	free(list);
 	close(dfd);
+	return err;
+}
+
+/* ---- shifting a tree into a zone's ids ---- */
+
+typedef struct shift {
+	uint32_t base;
+	const uint32_t *others;
+	size_t nothers;
+	dev_t dev;
+	unsigned changed;
+} shift_t;
+
+#define SHIFT_MAX_DEPTH 256
+
+/* The id x as the zone's (see runtime.h). */
+static uint32_t
+shifted(const shift_t *s, uint32_t x)
+{
+	if (x >= s->base && x - s->base < ZBE_ZONE_IDS)
+		return x;
+	for (size_t i = 0; i < s->nothers; i++)
+		if (x >= s->others[i] && x - s->others[i] < ZBE_ZONE_IDS)
+			return s->base + (x - s->others[i]);
+	return x < ZBE_ZONE_IDS ? s->base + x : x;
+}
+
+/*
+ * chown clears the setuid and setgid bits of a file: put the mode back
+ * from the stat taken before.  Done on an open descriptor for regular
+ * files; device nodes and fifos are never opened (an open may act on the
+ * device), and symlinks have no mode.
+ */
+static int
+shift_one(shift_t *s, int dfd, const char *name, const struct stat *sb)
+{
+	uid_t u = shifted(s, sb->st_uid);
+	gid_t g = shifted(s, sb->st_gid);
+
+	if (u == sb->st_uid && g == sb->st_gid)
+		return 0;
+	s->changed++;
+	if (!S_ISREG(sb->st_mode))
+		return fchownat(dfd, name, u, g, AT_SYMLINK_NOFOLLOW);
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct stat now;
+	int r = fstat(fd, &now) == 0 && now.st_ino == sb->st_ino && now.st_dev == sb->st_dev ? 0 : (errno = EAGAIN, -1);
+	if (r == 0)
+		r = fchown(fd, u, g);
+	if (r == 0 && (sb->st_mode & (S_ISUID | S_ISGID)))
+		r = fchmod(fd, sb->st_mode & 07777);
+	int e = errno;
+	close(fd);
+	return r < 0 ? (errno = e, -1) : 0;
+}
+
+/* Every entry below the directory dfd (which is consumed), descriptor by
+ * descriptor: O_NOFOLLOW at each step, so no symlink in the tree leads
+ * the walk out of it, and no other file system is entered. */
+static zbe_err_t
+shift_dir(zbe_handle_t *h, shift_t *s, int dfd, const char *path, int depth)
+{
+	DIR *d = fdopendir(dfd);
+	zbe_err_t err = ZBE_OK;
+	struct dirent *e;
+
+	if (d == NULL) {
+		close(dfd);
+		return zbe_fail_sys(h, ZBE_EZONE, errno, "shift ids: %s", path);
+	}
+	if (depth > SHIFT_MAX_DEPTH) {
+		closedir(d);
+		return zbe_fail_sys(h, ZBE_EZONE, 0, "shift ids: %s: nested deeper than %d", path, SHIFT_MAX_DEPTH);
+	}
+	while (err == ZBE_OK && (errno = 0, e = readdir(d)) != NULL) {
+		struct stat sb;
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0) {
+			err = zbe_fail_sys(h, ZBE_EZONE, errno, "shift ids: %s/%s", path, e->d_name);
+			break;
+		}
+		if (sb.st_dev != s->dev)
+			continue; /* a mount below the tree is not part of it */
+		if (S_ISDIR(sb.st_mode)) {
+			int sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			char *subpath = zbe_asprintf("%s/%s", path, e->d_name);
+			if (sub < 0 || subpath == NULL) {
+				err = zbe_fail_sys(h, ZBE_EZONE, sub < 0 ? errno : ENOMEM, "shift ids: %s/%s", path, e->d_name);
+				if (sub >= 0)
+					close(sub);
+			} else {
+				err = shift_dir(h, s, sub, subpath, depth + 1);
+			}
+			free(subpath);
+		}
+		if (err == ZBE_OK && shift_one(s, dirfd(d), e->d_name, &sb) < 0)
+			err = zbe_fail_sys(h, ZBE_EZONE, errno, "shift ids: chown %s/%s", path, e->d_name);
+	}
+	if (err == ZBE_OK && errno != 0)
+		err = zbe_fail_sys(h, ZBE_EZONE, errno, "shift ids: read %s", path);
+	closedir(d);
+	return err;
+}
+
+zbe_err_t
+zbe_image_shift_ids(zbe_handle_t *h, const char *dir, uint32_t base, const uint32_t *others,
+    size_t nothers, unsigned *changed)
+{
+	shift_t s = { .base = base, .others = others, .nothers = nothers };
+	struct stat sb;
+	zbe_err_t err;
+
+	if (changed != NULL)
+		*changed = 0;
+	if (base == 0 || base > UINT32_MAX - ZBE_ZONE_IDS)
+		return zbe_fail_sys(h, ZBE_EZONE, 0, "shift ids: bad id base %u", (unsigned)base);
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0 || fstat(dfd, &sb) < 0) {
+		err = zbe_fail_sys(h, ZBE_EZONE, errno, "shift ids: %s", dir);
+		if (dfd >= 0)
+			close(dfd);
+		return err;
+	}
+	s.dev = sb.st_dev;
+	int top = dup(dfd);
+	if (top < 0) {
+		close(dfd);
+		return zbe_fail_sys(h, ZBE_EZONE, errno, "shift ids: %s", dir);
+	}
+	err = shift_dir(h, &s, dfd, dir, 0);
+	/* the root directory last: it tells boot whether the tree is done */
+	if (err == ZBE_OK && (shifted(&s, sb.st_uid) != sb.st_uid || shifted(&s, sb.st_gid) != sb.st_gid)) {
+		s.changed++;
+		if (fchown(top, shifted(&s, sb.st_uid), shifted(&s, sb.st_gid)) < 0 || fchmod(top, sb.st_mode & 07777) < 0)
+			err = zbe_fail_sys(h, ZBE_EZONE, errno, "shift ids: chown %s", dir);
+	}
+	close(top);
+	if (changed != NULL)
+		*changed = s.changed;
 	return err;
 }

@@ -211,6 +211,8 @@ check_spec(zbe_handle_t *h, const zbe_lxc_spec_t *s)
 	if ((s->sockdir_host == NULL) != (s->sockdir_zone == NULL) ||
 	    (s->sockdir_host != NULL && (!valid_path(s->sockdir_host) || !valid_path(s->sockdir_zone))))
 		return zbe_fail_sys(h, ZBE_EZONE, 0, "zone spec: sockdir_host and sockdir_zone must both be absolute paths or both NULL");
+	if (s->id_base == 0 || s->id_base > UINT32_MAX - ZBE_ZONE_IDS)
+		return zbe_fail_sys(h, ZBE_EZONE, 0, "zone spec: the zone has no id range of its own");
 	if (s->prestart_hook != NULL && !valid_hook(s->prestart_hook))
 		return zbe_fail_sys(h, ZBE_EZONE, 0, "zone spec: pre-start hook must be an absolute command of plain words");
 	if (s->sockdir_host != NULL && (stat(s->sockdir_host, &sb) < 0 || !S_ISDIR(sb.st_mode)))
@@ -228,14 +230,19 @@ check_spec(zbe_handle_t *h, const zbe_lxc_spec_t *s)
 static zbe_err_t
 configure(zbe_handle_t *h, struct lxc_container *c, const zbe_lxc_spec_t *s, const char *dir)
 {
-	char logfile[4200], conslog[4200], rootval[4200], mnt[8400];
+	char logfile[4200], conslog[4200], rootval[4200], mnt[8400], uidmap[64], gidmap[64];
 
 	snprintf(logfile, sizeof(logfile), "%s/lxc.log", dir);
 	snprintf(conslog, sizeof(conslog), "%s/console.log", dir);
 	snprintf(rootval, sizeof(rootval), "dir:%s", s->rootfs);
-	if (s->sockdir_host != NULL) /* target relative to the rootfs; create=dir makes it */
-		snprintf(mnt, sizeof(mnt), "%s %s none bind,create=dir 0 0", s->sockdir_host,
+	/* target relative to the rootfs; create=dir makes it.  Read-only: the
+	 * zone connects to the socket (allowed on a read-only mount) but can
+	 * put nothing into the host's run_dir. */
+	if (s->sockdir_host != NULL)
+		snprintf(mnt, sizeof(mnt), "%s %s none bind,ro,create=dir 0 0", s->sockdir_host,
 		    s->sockdir_zone + 1);
+	snprintf(uidmap, sizeof(uidmap), "u 0 %u %u", (unsigned)s->id_base, ZBE_ZONE_IDS);
+	snprintf(gidmap, sizeof(gidmap), "g 0 %u %u", (unsigned)s->id_base, ZBE_ZONE_IDS);
 	const struct {
 		const char *key, *val;
 	} cfg[] = {
@@ -243,6 +250,10 @@ configure(zbe_handle_t *h, struct lxc_container *c, const zbe_lxc_spec_t *s, con
 		{ "lxc.log.level", "WARN" },
 		{ "lxc.uts.name", s->name },
 		{ "lxc.rootfs.path", rootval },
+		/* the zone's own user namespace: its root is host uid id_base,
+		 * nobody outside the zone (runtime.h) */
+		{ "lxc.idmap", uidmap },
+		{ "lxc.idmap", gidmap },
 		{ "lxc.init.cmd", s->init },
 		{ "lxc.net.0.type", "empty" }, /* own netns with only lo */
 		{ "lxc.apparmor.profile", "unconfined" },
@@ -252,8 +263,9 @@ configure(zbe_handle_t *h, struct lxc_container *c, const zbe_lxc_spec_t *s, con
 		{ "lxc.pty.max", "16" }, /* a devpts instance of the zone's own */
 		{ "lxc.console.logfile", conslog }, /* init's console output, for debugging */
 		{ "lxc.console.size", "auto" },     /* ... capped at 128 KiB */
-		/* a privileged container: at least no modules, clock, raw I/O or
-		 * LSM policy for the zone (lxc's common.conf list) */
+		/* in its user namespace these would reach nothing of the host's
+		 * anyway; dropped so that the zone never holds them at all
+		 * (lxc's common.conf list) */
 		{ "lxc.cap.drop", "mac_admin mac_override sys_time sys_module sys_rawio" },
 		/* device cgroup: lxc's common.conf list without 10:229 /dev/fuse,
 		 * the transport of zfs-fuse, which is none of the zone's business */

@@ -6,15 +6,17 @@
  * (liblxc itself logs to <lxcpath>/<name>/lxc.log; the first ERROR line
  * of that log is added to the message when a start fails).
  *
- * The container is privileged (no user namespace): zone root is host
- * root, and only namespaces, dropped capabilities, a device cgroup and
- * lxc's default seccomp list separate them.
+ * The container is unprivileged: it has a user namespace of its own
+ * (lxc.idmap, uid and gid 0..65535 of the zone are host ids id_base..),
+ * so zone root holds capabilities only over the zone's own namespaces
+ * and files; lxc's default seccomp list and a device cgroup come on top.
  */
 #ifndef ZBE_RUNTIME_H
 #define ZBE_RUNTIME_H
 
 #include "base.h"
 
+#include <stdint.h>
 #include <sys/types.h>
 
 typedef struct zbe_lxc_spec {
@@ -32,6 +34,9 @@ typedef struct zbe_lxc_spec {
 	 * through sh -c); NULL: none.
 	 */
 	const char *prestart_hook;
+	/* Host uid and gid of the zone's root: lxc.idmap u/g 0 id_base 65536.
+	 * Never 0 (start refuses: a zone always has a user namespace). */
+	uint32_t id_base;
 } zbe_lxc_spec_t;
 
 /*
@@ -92,5 +97,21 @@ zbe_err_t zbe_lxc_attach(zbe_handle_t *h, const char *name, const char *lxcpath,
  */
 zbe_err_t zbe_image_build_minimal(zbe_handle_t *h, const char *dir, const char *extra_bin_src,
     const char *extra_bin_dst);
+
+/* ---- a zone's ids (image.c) ---- */
+
+/*
+ * Give every file below dir (itself too, last) the owner it must have on
+ * the host for a zone whose ids 0..65535 are host ids base..: an id in
+ * the zone's range is kept, an id in another zone's range (others, from
+ * an image copied out of that zone) moves to the same place in this one,
+ * any other id below 65536 (a host-made image) is raised by base, and an
+ * id above those stays (the zone sees it as nobody).  Setuid and setgid
+ * bits survive the chown.  Runs again on the same tree without harm
+ * (hard links too).  Never follows a symlink, never enters another file
+ * system.  *changed (may be NULL): how many entries got a new owner.
+ */
+zbe_err_t zbe_image_shift_ids(zbe_handle_t *h, const char *dir, uint32_t base, const uint32_t *others,
+    size_t nothers, unsigned *changed);
 
 #endif

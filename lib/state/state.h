@@ -111,6 +111,16 @@ typedef struct zbe_zone_conf {
 	bool be_ops_deny;
 	char *init;
 	char *uuid; /* the zone's own uuid, made at configure time */
+	/*
+	 * The zone's user namespace: zone ids 0..ZBE_ZONE_IDS-1 are host ids
+	 * id_base.. (uids and gids alike), taken from root's subordinate ids
+	 * (zone_ids.c).  has_id_base is false only for a zone configured by
+	 * a version without user namespaces; boot refuses it.
+	 */
+	bool has_id_base;
+	bool id_base_auto; /* "id-base=auto" was given: allocate one (configure) */
+	uint32_t id_base;
+	char *be_quota; /* the quota on <zpds>/rpool ("10G"), or NULL */
 } zbe_zone_conf_t;
 
 zbe_err_t zbe_zone_conf_read(zbe_handle_t *h, const char *zone, zbe_zone_conf_t *zc);
@@ -125,6 +135,19 @@ zbe_err_t zbe_zone_names(zbe_handle_t *h, char ***names);
 zbe_err_t zbe_zone_dataset(zbe_handle_t *h, const zbe_zone_conf_t *zc, char **zpds);
 /* The zone's configuration (its name checked) and its <zpds>; on failure neither is kept. */
 zbe_err_t zbe_zone_conf_dataset(zbe_handle_t *h, const char *zone, zbe_zone_conf_t *zc, char **zpds);
+
+/* ---- the zones' subordinate ids (zone_ids.c) ---- */
+
+/*
+ * A free range of ZBE_ZONE_IDS ids for zone: inside one of root's ranges
+ * in both subuid_file and subgid_file (zbe.conf; /etc/subuid and
+ * /etc/subgid), overlapping no other configured zone's range.
+ */
+zbe_err_t zbe_zone_ids_alloc(zbe_handle_t *h, const char *zone, uint32_t *base);
+/* Is base a range zone may have (the same rules)?  An error says why not. */
+zbe_err_t zbe_zone_ids_check(zbe_handle_t *h, const char *zone, uint32_t base);
+/* The id bases of every configured zone but zone (malloc'd array). */
+zbe_err_t zbe_zone_ids_others(zbe_handle_t *h, const char *zone, uint32_t **bases, size_t *n);
 
 /* ---- the zones' BE containers (zone_containers.c) ---- */
 

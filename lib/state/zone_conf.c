@@ -22,6 +22,7 @@ zbe_zone_conf_free(zbe_zone_conf_t *zc)
 	free(zc->zonepath);
 	free(zc->init);
 	free(zc->uuid);
+	free(zc->be_quota);
 	memset(zc, 0, sizeof(*zc));
 }
 
@@ -49,6 +50,40 @@ path_ok(const char *v)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == ' ')
 			return false;
 	return n > 1;
+}
+
+/* A ZFS size as zfs set quota= takes it: digits, an optional fraction and
+ * one of the suffixes; the value reaches a zfs command line. */
+static bool
+size_ok(const char *v)
+{
+	size_t n = strspn(v, "0123456789");
+
+	if (n == 0 || n > 20)
+		return false;
+	v += n;
+	if (*v == '.' && (n = strspn(v + 1, "0123456789")) > 0 && n <= 6)
+		v += 1 + n;
+	if (*v != '\0' && strchr("KMGTPE", *v) != NULL)
+		v++;
+	return *v == '\0';
+}
+
+static bool
+id_base_ok(const char *v, uint32_t *out)
+{
+	char *end;
+	unsigned long long b;
+
+	if (*v < '1' || *v > '9' || strlen(v) > 10)
+		return false;
+	errno = 0;
+	b = strtoull(v, &end, 10);
+	/* never host id 0 and never a range that wraps past 2^32 - 1 */
+	if (errno != 0 || *end != '\0' || b + ZBE_ZONE_IDS > 0xffffffffull)
+		return false;
+	*out = (uint32_t)b;
+	return true;
 }
 
 zbe_err_t
@@ -81,11 +116,25 @@ zbe_zone_conf_set(zbe_handle_t *h, zbe_zone_conf_t *zc, const char *kv)
 			return zbe_fail(h, ZBE_EINVAL, kv, "init must be an absolute path");
 		free(zc->init);
 		zc->init = strdup(v);
+	} else if (strcmp(key, "id-base") == 0) {
+		if (strcmp(v, "auto") == 0) {
+			zc->id_base_auto = true;
+		} else if (id_base_ok(v, &zc->id_base)) {
+			zc->has_id_base = true;
+			zc->id_base_auto = false;
+		} else {
+			return zbe_fail(h, ZBE_EINVAL, kv, "id-base is auto or a host id above 0");
+		}
+	} else if (strcmp(key, "be-quota") == 0) {
+		if (strcmp(v, "none") != 0 && !size_ok(v))
+			return zbe_fail(h, ZBE_EINVAL, kv, "be-quota is a size such as 10G, or none");
+		free(zc->be_quota);
+		zc->be_quota = strcmp(v, "none") == 0 ? NULL : strdup(v);
 	} else if (strcmp(key, "uuid") == 0) {
 		free(zc->uuid);
 		zc->uuid = strdup(v);
 	} else {
-		return zbe_fail(h, ZBE_EINVAL, kv, "unknown property (zonepath, autoboot, be-ops, init)");
+		return zbe_fail(h, ZBE_EINVAL, kv, "unknown property (zonepath, autoboot, be-ops, init, id-base, be-quota)");
 	}
 	return ZBE_OK;
 }
@@ -155,6 +204,10 @@ zbe_zone_conf_write(zbe_handle_t *h, const zbe_zone_conf_t *zc)
 	    zc->init != NULL ? zc->init : "/sbin/init");
 	if (zc->uuid != NULL)
 		fprintf(f, "uuid=%s\n", zc->uuid);
+	if (zc->has_id_base)
+		fprintf(f, "id-base=%u\n", (unsigned)zc->id_base);
+	if (zc->be_quota != NULL)
+		fprintf(f, "be-quota=%s\n", zc->be_quota);
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
 		err = zbe_fail(h, ZBE_EIO, tmp, "%s", strerror(errno));
 		fclose(f);

@@ -44,6 +44,7 @@ start_zone(zbe_handle_t *h, const zbe_zone_conf_t *zc, const char *root)
 		.sockdir_host = broker ? sockdir : NULL,
 		.sockdir_zone = ZBE_ZONE_SOCKDIR,
 		.prestart_hook = h->prestart_hook,
+		.id_base = zc->id_base,
 	};
 	int mfd = open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (mfd >= 0)
@@ -96,12 +97,19 @@ boot(zbe_handle_t *h, const char *zone, bool start)
 	else if ((err = zbe_zone_select(h, &op.st, &zbe)) == ZBE_OK &&
 	    (root = zbe_asprintf("%s/root", zc.zonepath)) == NULL)
 		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+	if (err == ZBE_OK && start)
+		err = zbe_zone_check_ids(h, &zc);
 	/* ready, or left mounted by a zone that died: select afresh */
 	if (err == ZBE_OK && op.st.zone_running != NULL)
 		err = zbe_unmount_tree(h, op.st.zone_running, true);
 	if (err == ZBE_OK && (err = zbe_mkdir_p(h, root)) == ZBE_OK)
 		err = zbe_drv(h)->mount(h, zbe, root, true);
-	if (err == ZBE_OK && start && (err = start_zone(h, &zc, root)) != ZBE_OK) {
+	bool mounted = err == ZBE_OK;
+	if (err == ZBE_OK && start && !h->dry_run)
+		err = zbe_zone_shift_root(h, &zc, root, false);
+	if (err == ZBE_OK && start)
+		err = start_zone(h, &zc, root);
+	if (err != ZBE_OK && mounted) {
 		zbe_saved_error_t saved;
 		zbe_error_save(h, &saved);
 		(void)zbe_unmount_tree(h, zbe->name, true);

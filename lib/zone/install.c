@@ -54,6 +54,13 @@ zbe_zone_install(zbe_handle_t *h, const char *zone, const char *source)
 
 	if ((err = zbe_zone_conf_dataset(h, zone, &zc, &zpds)) != ZBE_OK)
 		return err;
+	if (!zc.has_id_base) {
+		err = zbe_fail(h, ZBE_ECONFIG, zone, "the zone has no id range (configured by an earlier version): "
+		    "zonecfg -z %s set id-base=auto", zone);
+		free(zpds);
+		zbe_zone_conf_free(&zc);
+		return err;
+	}
 	if (source != NULL && access(source, R_OK) != 0) {
 		err = zbe_fail(h, ZBE_ENOENT, source, "%s", strerror(errno));
 		free(zpds);
@@ -106,9 +113,15 @@ zbe_zone_install(zbe_handle_t *h, const char *zone, const char *source)
 		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
 	if (err == ZBE_OK && (err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "create", "-o", p1, zpds, NULL)) == ZBE_OK)
 		zbe_undo_zfs(&undo, h, "destroy", "-r", zpds, NULL);
+	if (err == ZBE_OK && !h->dry_run)
+		err = zbe_zone_own_zonepath(h, &zc);
+	char *quota = zc.be_quota != NULL ? zbe_asprintf("%s=%s", ZBE_PROP_QUOTA, zc.be_quota) : NULL;
+	if (err == ZBE_OK && zc.be_quota != NULL && quota == NULL)
+		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
 	if (err == ZBE_OK)
 		err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "create", "-o", "canmount=off", "-o", "mountpoint=none",
-		    rpool, NULL);
+		    quota != NULL ? "-o" : rpool, quota != NULL ? quota : NULL, quota != NULL ? rpool : NULL, NULL);
+	free(quota);
 	if (err == ZBE_OK)
 		err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "create", "-o", "mountpoint=legacy", "-o",
 		    "canmount=noauto", "-o", p2, "-o", p3, zbe1, NULL);
@@ -124,6 +137,8 @@ zbe_zone_install(zbe_handle_t *h, const char *zone, const char *source)
 	}
 	if (err == ZBE_OK && !h->dry_run)
 		err = populate(h, root, source);
+	if (err == ZBE_OK && !h->dry_run)
+		err = zbe_zone_shift_root(h, &zc, root, true);
 	if (mounted) {
 		zbe_err_t e2 = zbe_unmount_tree(h, zbe1, err != ZBE_OK);
 		err = err != ZBE_OK ? err : e2;

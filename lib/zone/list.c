@@ -11,6 +11,7 @@ zbe_zone_list_free(zbe_zone_info_t *v, size_t n)
 		free(v[i].name);
 		free(v[i].zonepath);
 		free(v[i].uuid);
+		free(v[i].be_quota);
 		free(v[i].init);
 		free(v[i].dataset);
 		free(v[i].mounted_zbe);
@@ -58,6 +59,9 @@ zbe_zone_list(zbe_handle_t *h, zbe_zone_info_t **out, size_t *nout)
 		zi->init = zbe_strdup(zc.init);
 		zi->autoboot = zc.autoboot;
 		zi->be_ops_deny = zc.be_ops_deny;
+		zi->has_id_base = zc.has_id_base;
+		zi->id_base = zc.id_base;
+		zi->be_quota = zbe_strdup(zc.be_quota);
 		if (zbe_zone_dataset(h, &zc, &zi->dataset) != ZBE_OK)
 			zi->dataset = NULL;
 		zi->state = zbe_zone_state_of(h, &t, zc.name, zi->dataset);

@@ -27,15 +27,16 @@ root_outdated(zbe_handle_t *h, const char *root, zbe_state_t *st,
 /* Mount zbe at root, shared; on failure the zone does not start and keeps
  * the root it had (cur), as a ready zone. */
 static zbe_err_t
-switch_root(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *zbe, const char *cur,
-    const char *root)
+switch_root(zbe_handle_t *h, const zbe_zone_conf_t *zc, const zbe_state_t *st, const zbe_ds_t *zbe,
+    const char *cur, const char *root)
 {
 	bool mounted = false;
 	zbe_err_t err;
 
 	if ((err = zbe_mkdir_p(h, root)) == ZBE_OK && (err = zbe_drv(h)->mount(h, zbe, root, true)) == ZBE_OK) {
 		mounted = true;
-		if (!h->dry_run)
+		/* a ZBE of the zone's days before user namespaces gets its ids now */
+		if (!h->dry_run && (err = zbe_zone_shift_root(h, zc, root, false)) == ZBE_OK)
 			err = zbe_lxc_make_shared(h, root);
 	}
 	if (err != ZBE_OK) {
@@ -85,7 +86,7 @@ zbe_zone_prestart(zbe_handle_t *h, const char *zone)
 	if (root_outdated(h, root, &st, &zbe, &cur, &err)) {
 		zbe_log(h, ZBE_LOG_INFO, "zone %s reboots on %s", zone, zbe_be_name(&st, zbe));
 		if (cur == NULL || (err = zbe_unmount_tree(h, cur, false)) == ZBE_OK)
-			err = switch_root(h, &st, zbe, cur, root);
+			err = switch_root(h, &zc, &st, zbe, cur, root);
 	}
 	zbe_state_free(&st);
 	free(cur);

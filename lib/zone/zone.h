@@ -20,4 +20,17 @@ bool zbe_broker_stop(zbe_handle_t *h, const char *zone);
  * (and no second zfs call). */
 #define ZBE_ZONE_FRESH_START "fresh-start"
 
+/* ---- the zone's ids on the host side (ids.c) ---- */
+
+/* chown the zonepath to the zone's root and chmod it 0700. */
+zbe_err_t zbe_zone_own_zonepath(zbe_handle_t *h, const zbe_zone_conf_t *zc);
+/* Before a start: the zone has an id range, its zonepath is its root's
+ * and 0700, and every directory above it is searchable by that root.
+ * An error says what to change; nothing is changed here. */
+zbe_err_t zbe_zone_check_ids(zbe_handle_t *h, const zbe_zone_conf_t *zc);
+/* Give the files of the ZBE mounted at root to the zone's ids; unless
+ * always, only when its root directory is not the zone root's yet (a ZBE
+ * of a zone made before zones had user namespaces). */
+zbe_err_t zbe_zone_shift_root(zbe_handle_t *h, const zbe_zone_conf_t *zc, const char *root, bool always);
+
 #endif

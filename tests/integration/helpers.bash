@@ -336,7 +336,14 @@ zone_setup() {
 	mount_unmounted "$POOL/ROOT/GBE1"
 	zpool set bootfs="$POOL/ROOT/GBE1" "$POOL"
 	zfs create -o mountpoint="$TMP/zones" "$POOL/zones"
-	write_conf
+	# root's subordinate ids, which each zone gets 65536 of (twenty zones'
+	# worth); the world's own files, never the host's /etc/subuid
+	echo "root:100000:1310720" >"$TMP/subuid"
+	echo "root:100000:1310720" >"$TMP/subgid"
+	# a zone's root is a plain host uid: it must be able to search down
+	# to its zonepath and the broker's socket directory
+	chmod 0711 "$TMP"
+	write_conf "subuid_file = $TMP/subuid" "subgid_file = $TMP/subgid"
 	export ZBE_CONF=$TMP/zbe.conf
 	GBE1=$POOL/ROOT/GBE1
 }
