@@ -30,10 +30,24 @@ stale_run(const zbe_state_t *st)
 	return false;
 }
 
+/* Read op's state again, with the zones' containers it has. */
+static zbe_err_t
+reread(zbe_op_t *op, unsigned what)
+{
+	if (op->have_state)
+		zbe_state_free(&op->st);
+	op->have_state = false;
+	zbe_err_t err = zbe_state_read(op->h, &op->st, what, (const char *const *)op->zones.read_roots,
+	    op->zones.nread_roots);
+	op->have_state = err == ZBE_OK;
+	return err;
+}
+
 /*
- * A journal on the container: a command died half-way.  Undo or finish
- * it before anything else (the zones' containers and bootfs are needed
- * for that), then read the state again.
+ * A journal on the container, or a BE a dead beadm run was updating: a
+ * command died half-way.  Undo or finish it before anything else (with
+ * the zones' containers and bootfs, which that needs), then read the state
+ * again as the operation asked for it.
  */
 static zbe_err_t
 recover_first(zbe_op_t *op, unsigned flags)
@@ -45,37 +59,22 @@ recover_first(zbe_op_t *op, unsigned flags)
 
 	if (h->dry_run || (!zbe_state_journal(&op->st, op->st.container, &j) && !stale_run(&op->st)))
 		return ZBE_OK;
-	zbe_state_free(&op->st);
-	op->have_state = false;
 	if (h->scope == ZBE_SCOPE_HOST && op->zones.zones == NULL &&
 	    (err = zbe_zone_containers(h, &op->zones)) != ZBE_OK)
 		return err;
-	const char *const *roots = (const char *const *)op->zones.read_roots;
-	if ((err = zbe_state_read(h, &op->st, ZBE_STATE_BOOTFS, roots, op->zones.nread_roots)) != ZBE_OK)
+	if ((err = reread(op, ZBE_STATE_BOOTFS)) != ZBE_OK)
 		return err;
-	op->have_state = true;
 	if (zbe_state_journal(&op->st, op->st.container, &j)) {
 		if ((err = zbe_recover(h, &op->st, &op->zones, &j, &what)) != ZBE_OK)
 			return zbe_error_prepend(h, "cannot recover the interrupted '%s %s'", j.kind, j.be);
 		zbe_log(h, ZBE_LOG_WARN, "an interrupted '%s %s' was %s", j.kind, j.be, what);
-		if (stale_run(&op->st)) {
-			/* the journal's repair changed the tree: read it again */
-			zbe_state_free(&op->st);
-			op->have_state = false;
-			if ((err = zbe_state_read(h, &op->st, ZBE_STATE_BOOTFS, roots, op->zones.nread_roots)) != ZBE_OK)
-				return err;
-			op->have_state = true;
-		}
+		/* the repair changed the tree */
+		if (stale_run(&op->st) && (err = reread(op, ZBE_STATE_BOOTFS)) != ZBE_OK)
+			return err;
 	}
 	if (stale_run(&op->st) && (err = zbe_recover_runs(h, &op->st, &op->zones)) != ZBE_OK)
 		return err;
-	zbe_state_free(&op->st);
-	op->have_state = false;
-	if ((err = zbe_state_read(h, &op->st, (flags & ZBE_OP_BOOTFS) ? ZBE_STATE_BOOTFS : 0,
-	    roots, op->zones.nread_roots)) != ZBE_OK)
-		return err;
-	op->have_state = true;
-	return ZBE_OK;
+	return reread(op, (flags & ZBE_OP_BOOTFS) ? ZBE_STATE_BOOTFS : 0);
 }
 
 zbe_err_t
