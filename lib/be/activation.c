@@ -25,17 +25,28 @@ set_active(zbe_handle_t *h, const char *ds, bool on, zbe_undo_t *undo)
 	return err;
 }
 
+zbe_err_t
+zbe_set_bootfs(zbe_handle_t *h, const char *be_ds)
+{
+	char *pool = zbe_pool_of(be_ds), *val = zbe_asprintf("bootfs=%s", be_ds);
+	zbe_err_t err = pool == NULL || val == NULL ? zbe_fail(h, ZBE_ENOMEM, NULL, NULL)
+	    : zbe_zpool(h, ZBE_CMD_MUTATE, NULL, "set", val, pool, NULL);
+
+	free(pool);
+	free(val);
+	return err;
+}
+
 static zbe_err_t
 set_bootfs(zbe_handle_t *h, const zbe_state_t *st, const char *be_ds, zbe_undo_t *undo)
 {
 	char *pool = zbe_pool_of(be_ds);
-	char *val = zbe_asprintf("bootfs=%s", be_ds);
 	char *old = zbe_asprintf("bootfs=%s", st->bootfs != NULL ? st->bootfs : "");
 	zbe_err_t err;
 
-	if (pool == NULL || val == NULL || old == NULL) {
+	if (pool == NULL || old == NULL) {
 		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
-	} else if ((err = zbe_zpool(h, ZBE_CMD_MUTATE, NULL, "set", val, pool, NULL)) == ZBE_OK) {
+	} else if ((err = zbe_set_bootfs(h, be_ds)) == ZBE_OK) {
 		zbe_argv_t a = { 0 };
 		zbe_argv_add(&a, h->conf.zpool);
 		zbe_argv_add(&a, "set");
@@ -44,7 +55,6 @@ set_bootfs(zbe_handle_t *h, const zbe_state_t *st, const char *be_ds, zbe_undo_t
 		zbe_undo_push(undo, &a);
 	}
 	free(pool);
-	free(val);
 	free(old);
 	return err;
 }

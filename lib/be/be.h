@@ -169,6 +169,8 @@ zbe_err_t zbe_zones_carry(zbe_op_t *op, const zbe_ds_t *const *src, const char *
 
 /* ---- activation (activate.c) ---- */
 
+/* zpool set bootfs=be_ds on its pool (no undo). */
+zbe_err_t zbe_set_bootfs(zbe_handle_t *h, const char *be_ds);
 /* Set bootfs (host) or the active flags (zone), then promote the BE (and,
  * host scope, each zone's active ZBE of it) until none has an origin. */
 zbe_err_t zbe_activate_locked(zbe_handle_t *h, const zbe_state_t *st,

@@ -200,11 +200,7 @@ check_bootfs(zbe_handle_t *h, zbe_op_t *op, bool repair, zbe_check_t *c)
 		ADD(can ? "point bootfs at the running boot environment" : NULL,
 		    "bootfs names %s, which does not exist", st->bootfs);
 	if (repair && can) {
-		char *pool = zbe_pool_of(run->name), *val = zbe_asprintf("bootfs=%s", run->name);
-		zbe_err_t err = pool == NULL || val == NULL ? zbe_fail(h, ZBE_ENOMEM, NULL, NULL)
-		    : zbe_zpool(h, ZBE_CMD_MUTATE, NULL, "set", val, pool, NULL);
-		free(pool);
-		free(val);
+		zbe_err_t err = zbe_set_bootfs(h, run->name);
 		if (err != ZBE_OK)
 			return err;
 		item->repaired = true;
@@ -264,7 +260,7 @@ zbe_check(zbe_handle_t *h, bool repair, zbe_check_t **out)
 	if (err == ZBE_OK)
 		err = check_bootfs(h, &op, repair, c);
 	/* repairs are not undone: each is whole, and what is done is reported */
-	return zbe_op_end(&op, err == ZBE_OK ? ZBE_OK : err);
+	return zbe_op_end(&op, err);
 }
 
 void

@@ -125,12 +125,7 @@ finish_rename(zbe_handle_t *h, const zbe_state_t *st, const zbe_journal_t *j)
 	if (h->scope != ZBE_SCOPE_HOST || zbe_tree_find(&st->tree, to) == NULL ||
 	    st->bootfs == NULL || strcmp(st->bootfs, from) != 0)
 		return ZBE_OK;
-	char *pool = zbe_pool_of(to), *val = zbe_asprintf("bootfs=%s", to);
-	zbe_err_t err = pool == NULL || val == NULL ? zbe_fail(h, ZBE_ENOMEM, NULL, NULL)
-	    : zbe_zpool(h, ZBE_CMD_MUTATE, NULL, "set", val, pool, NULL);
-	free(pool);
-	free(val);
-	return err;
+	return zbe_set_bootfs(h, to);
 }
 
 zbe_err_t

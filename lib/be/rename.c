@@ -60,13 +60,8 @@ zbe_rename(zbe_handle_t *h, const char *name, const char *newname)
 		goto out;
 	zbe_undo_zfs(&op.undo, h, "rename", to, be->name, NULL);
 	/* the uuid stays, so zone BEs keep pointing at it; bootfs must follow */
-	if (follow) {
-		char *pool = zbe_pool_of(to), *val = zbe_asprintf("bootfs=%s", to);
-		err = pool == NULL || val == NULL ? zbe_fail(h, ZBE_ENOMEM, NULL, NULL)
-		    : zbe_zpool(h, ZBE_CMD_MUTATE, NULL, "set", val, pool, NULL);
-		free(pool);
-		free(val);
-	}
+	if (follow)
+		err = zbe_set_bootfs(h, to);
 out:
 	free(to);
 	free(at);
