@@ -52,7 +52,9 @@ ds_cmp(const void *pa, const void *pb)
 static void
 tree_sort(zbe_tree_t *t)
 {
-	qsort(t->ds, t->n, sizeof(*t->ds), ds_cmp);
+	/* an empty tree has no array, and qsort's must not be NULL */
+	if (t->n > 1)
+		qsort(t->ds, t->n, sizeof(*t->ds), ds_cmp);
 }
 
 zbe_ds_t *
