@@ -308,7 +308,7 @@ _zbe_zoneadm() {
 	fi
 	if ((i == cword)); then
 		if [[ -n $zone ]]; then
-			_zbe_reply install boot halt reboot uninstall
+			_zbe_reply install clone boot halt reboot uninstall
 		elif [[ $cur == -* ]]; then
 			_zbe_reply -z
 		else
@@ -333,6 +333,15 @@ _zbe_zoneadm() {
 	uninstall)
 		_zbe_scan $((i + 1)) ""
 		((pos == -1)) && _zbe_reply -F
+		;;
+	clone)
+		_zbe_scan $((i + 1)) s
+		if [[ -z $optarg ]] && ((pos == 0)); then
+			mapfile -t list < <(_zbe_zone_names)
+			_zbe_reply "${list[@]}"
+		elif [[ -z $optarg ]] && ((pos == -1)); then
+			_zbe_reply -s
+		fi
 		;;
 	esac
 	return 0

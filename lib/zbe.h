@@ -305,6 +305,9 @@ zbe_err_t zbe_zone_unconfigure(zbe_handle_t *h, const char *zone);
 /* source: NULL (minimal image), a directory, or a tarball */
 zbe_err_t zbe_zone_install(zbe_handle_t *h, const char *zone, const char *source);
 zbe_err_t zbe_zone_uninstall(zbe_handle_t *h, const char *zone);
+/* zone's ZBE1 as a clone of source's ZBE for the running host BE (source
+ * halted), or of source's snapshot "ZBE@snap" (source may run). */
+zbe_err_t zbe_zone_clone(zbe_handle_t *h, const char *zone, const char *source, const char *snapshot);
 zbe_err_t zbe_zone_boot(zbe_handle_t *h, const char *zone);
 zbe_err_t zbe_zone_ready(zbe_handle_t *h, const char *zone);
 zbe_err_t zbe_zone_halt(zbe_handle_t *h, const char *zone);

@@ -21,6 +21,9 @@
 #define ZBE_PROP_AUTO        "org.zbe:auto"
 /* On a zone's <zpds> while "zoneadm install" runs: the zone is incomplete. */
 #define ZBE_PROP_ZONESTATE   "org.zbe:zonestate"
+/* On the <zpds> of a zone made by "zoneadm clone": the snapshot of the
+ * source zone's ZBE that clone took for it, destroyed with the zone. */
+#define ZBE_PROP_CLONE_SNAP  "org.zbe:clone-snapshot"
 /*
  * Crash safety (journal.c): while a multi-step operation runs, the BE
  * container carries "<opid> <kind> <args>", and every dataset and

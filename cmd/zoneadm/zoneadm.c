@@ -1,6 +1,7 @@
 /*
  * zoneadm list [-c] [-v] [-p | -j]
  * zoneadm -z zone install [-s directory | tarball]
+ * zoneadm -z zone clone [-s ZBE@snapshot] source_zone
  * zoneadm -z zone boot | ready | halt | reboot   (ready: select and mount the root only)
  * zoneadm -z zone uninstall [-F]
  * zoneadm boot-autoboot | halt-all      (for the host's startup/shutdown unit)
@@ -181,6 +182,22 @@ uninstall(zbe_handle_t *h, const char *zone, int argc, char **argv)
 	return zbe_zone_uninstall(h, zone) == ZBE_OK ? 0 : fail(h);
 }
 
+static int
+clone(zbe_handle_t *h, const char *zone, int argc, char **argv)
+{
+	const char *snap = NULL;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "s:")) != -1) {
+		if (opt != 's')
+			return usage();
+		snap = optarg;
+	}
+	if (optind + 1 != argc)
+		return usage();
+	return zbe_zone_clone(h, zone, argv[optind], snap) == ZBE_OK ? 0 : fail(h);
+}
+
 /* zoneadm -z zone reboot: halt, then boot (selecting the root afresh). */
 static zbe_err_t
 reboot(zbe_handle_t *h, const char *zone)
@@ -245,6 +262,7 @@ static const struct command {
 } commands[] = {
 	{ "list", list_cmd, NULL, 0, "list [-c] [-v] [-p | -j]" },
 	{ "install", install, NULL, CMD_ZONE, "install [-s directory | tarball]" },
+	{ "clone", clone, NULL, CMD_ZONE, "clone [-s ZBE@snapshot] source_zone" },
 	{ "boot", NULL, zbe_zone_boot, CMD_ZONE, "boot | ready | halt | reboot" },
 	{ "ready", NULL, zbe_zone_ready, CMD_ZONE, NULL },
 	{ "halt", NULL, zbe_zone_halt, CMD_ZONE, NULL },

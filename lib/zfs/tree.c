@@ -15,7 +15,7 @@ const char *const zbe_tree_props[] = {
 	ZBE_PROP_MOUNTPOINT, ZBE_PROP_CANMOUNT, ZBE_PROP_UUID, ZBE_PROP_PARENTBE,
 	ZBE_PROP_ACTIVE, ZBE_PROP_DESCRIPTION, ZBE_PROP_AUTO, ZBE_PROP_ZONESTATE, ZBE_PROP_DEFER_DESTROY,
 	ZBE_PROP_POLICY, ZBE_PROP_APT_TXN, ZBE_PROP_CREATETXG, ZBE_PROP_JOURNAL, ZBE_PROP_OP,
-	ZBE_PROP_PENDING, NULL
+	ZBE_PROP_PENDING, ZBE_PROP_CLONE_SNAP, NULL
 };
 
 /* '/' and '@' sort before every other name character. */
@@ -119,6 +119,7 @@ ds_free(zbe_ds_t *d)
 	free(d->op);
 	free(d->pending);
 	free(d->apt_txn);
+	free(d->clone_snap);
 }
 
 void
@@ -196,6 +197,8 @@ zbe_tree_set(zbe_ds_t *d, const char *prop, const char *value)
 	}
 	if (strcmp(prop, ZBE_PROP_APT_TXN) == 0)
 		return set_str(&d->apt_txn, value);
+	if (strcmp(prop, ZBE_PROP_CLONE_SNAP) == 0)
+		return set_str(&d->clone_snap, value);
 	if (strcmp(prop, ZBE_PROP_AUTO) == 0) {
 		d->auto_snap = strcmp(value, "on") == 0;
 		return ZBE_OK;

@@ -60,6 +60,7 @@ typedef struct zbe_ds {
 	bool auto_snap;    /* made by zbe */
 	bool policy_auto;  /* a BE with policy=auto: retention may destroy it */
 	char *apt_txn;     /* the apt transaction a BE was made for, or NULL */
+	char *clone_snap;  /* on a cloned zone's <zpds>: the snapshot clone took for it */
 	bool deferred;     /* marked for deferred destroy: ZFS removes it with its last clone */
 	bool incomplete;   /* a zone's <zpds> while it is being installed */
 	char *journal;     /* org.zbe:journal (meaningful on a BE container) */

@@ -94,6 +94,7 @@ zbe_zone_install(zbe_handle_t *h, const char *zone, const char *source)
 			zbe_error_prepend(h, "%s: cannot undo the interrupted install", zone);
 			goto out;
 		}
+		zbe_zone_drop_clone_snapshot(h, &st, old);
 		zbe_log(h, ZBE_LOG_WARN, "zone %s: an interrupted install was undone", zone);
 		old = NULL;
 	}

@@ -67,8 +67,8 @@ zbe_zone_uninstall(zbe_handle_t *h, const char *zone)
 		err = zbe_fail(h, ZBE_EZONE, zone, "zone is not installed");
 	else if (s == ZBE_ZONE_RUNNING)
 		err = zbe_fail(h, ZBE_EBUSY, zone, "zone is running; halt it first");
-	else
-		err = destroy_marked(h, &st, d);
+	else if ((err = destroy_marked(h, &st, d)) == ZBE_OK)
+		zbe_zone_drop_clone_snapshot(h, &st, d);
 	if (err == ZBE_OK && !h->dry_run) {
 		char *root = zbe_asprintf("%s/root", zc.zonepath);
 		if (root != NULL)

@@ -33,4 +33,11 @@ zbe_err_t zbe_zone_check_ids(zbe_handle_t *h, const zbe_zone_conf_t *zc);
  * of a zone made before zones had user namespaces). */
 zbe_err_t zbe_zone_shift_root(zbe_handle_t *h, const zbe_zone_conf_t *zc, const char *root, bool always);
 
+/* ---- clone (clone.c) ---- */
+
+/* After zpds (of st) was destroyed: destroy the snapshot that "zoneadm
+ * clone" took for it, unless another dataset was cloned from it.  A
+ * failure is a warning: the zone is gone either way. */
+void zbe_zone_drop_clone_snapshot(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *zpds);
+
 #endif

@@ -184,7 +184,9 @@ got:      $(echo $output)"
 @test "completion: zoneadm -z offers the zone names of zoneadm list -cp" {
 	assert_offers "zoneadm -z " web db
 	assert_offers "zoneadm -z w" web
-	assert_offers "zoneadm -z web " install boot halt reboot uninstall
+	assert_offers "zoneadm -z web " install clone boot halt reboot uninstall
+	assert_offers "zoneadm -z web clone " web db
+	assert_offers "zoneadm -z web clone -" -s
 	assert_offers "zoneadm " list boot-autoboot halt-all
 	assert_offers "zoneadm list -" -c -v -p -j
 	assert_offers "zoneadm -z web uninstall -" -F
