@@ -226,6 +226,9 @@ zbt_setup() {
 	zfs create "$POOL/ROOT/GBE1/var"
 	mkdir -p "$TMP/root"
 	zfs set mountpoint="$TMP/root" "$POOL/ROOT/GBE1"
+	# OpenZFS mounts var at once (the new mountpoint passes down to it),
+	# where GBE1's mount would then hide it: parent first
+	zfs unmount "$POOL/ROOT/GBE1/var" 2>/dev/null || true
 	mount_unmounted "$POOL/ROOT/GBE1" "$POOL/ROOT/GBE1/var"
 	zpool set bootfs="$POOL/ROOT/GBE1" "$POOL"
 	echo host >"$TMP/root/etc-release"
