@@ -94,7 +94,8 @@ zbe_lock(zbe_handle_t *h)
 /*
  * Readers share the lock: a list never sees a BE half-made (zfs-fuse
  * sets the properties given to "zfs clone -o" just after the clone
- * appears).  They hold it for their one zfs list only.
+ * appears).  They hold it only while they read the state (list: its one
+ * zfs call), and a waiting writer stops new ones at the turnstile.
  */
 zbe_err_t
 zbe_lock_shared(zbe_handle_t *h)
