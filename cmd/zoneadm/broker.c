@@ -6,8 +6,22 @@
  *
  * Each connection is served by a forked child, so a hostile request can
  * at worst end that child: the request is size-limited and parsed
- * strictly, reading it times out, and at most MAX_CLIENTS are served at
- * once.  The request runs through beadm's own code with the zone policy;
+ * strictly, and at most MAX_CLIENTS are served at once.
+ *
+ * A zone cannot stall the host through its broker.  Each connection has
+ * deadlines, not per-read timeouts a trickle could renew: the whole
+ * request within REQUEST_DEADLINE_S of the connect (an idle or stalled
+ * client is dropped then), the whole reply taken within
+ * REPLY_DEADLINE_S.  Neither wait holds the host's lock: the request is
+ * read before beadm runs and the reply is sent after it has let the lock
+ * go (its output is kept in memory meanwhile).  And one request of the
+ * zone runs at a time (the run slot, a flock on broker.run): twelve
+ * parallel loops of "beadm list" load zfs and the lock like one, so a
+ * host writer waits for one zone read at most.  A request that cannot
+ * get the slot within SLOT_DEADLINE_S is refused as busy.  The command
+ * itself is not cut short: killing it half-way would leave a journal for
+ * the next command to recover, and it holds the lock only for its own
+ * zfs calls.  The request runs through beadm's own code with the zone policy;
  * beadm's command table decides what the caller may do (only uid 0 of
  * the zone may change anything; anyone may list).  The zone runs in a
  * user namespace, so SO_PEERCRED gives the caller's host uid: the
@@ -24,16 +38,23 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <linux/close_range.h>
 #include <unistd.h>
 
 #define MAX_CLIENTS 32
-#define READ_TIMEOUT_S 5
+#define REQUEST_DEADLINE_S 5
+#define REPLY_DEADLINE_S 10
+#define SLOT_DEADLINE_S 60
+/* beside broker.lock in the zone's run directory */
+#define RUN_SLOT_FILE "broker.run"
 
 static volatile sig_atomic_t stopping;
 
@@ -44,27 +65,100 @@ on_term(int sig)
 	stopping = 1;
 }
 
+/* Milliseconds left until deadline (CLOCK_MONOTONIC), 0 when past. */
+static int
+ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long long ms = (long long)(deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
+	return ms <= 0 ? 0 : ms > 3600000 ? 3600000 : (int)ms;
+}
+
+static struct timespec
+deadline_in(int seconds)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t.tv_sec += seconds;
+	return t;
+}
+
+/* Wait for fd to be ready for events before deadline; false when it is not. */
+static bool
+ready_by(int fd, short events, const struct timespec *deadline)
+{
+	for (;;) {
+		struct pollfd p = { fd, events, 0 };
+		int ms = ms_left(deadline);
+		if (ms == 0)
+			return false;
+		int rc = poll(&p, 1, ms);
+		if (rc < 0 && errno == EINTR)
+			continue;
+		return rc > 0;
+	}
+}
+
+/* All of len by the deadline, or -1: a stalled client is dropped. */
+static int
+read_by(int fd, void *buf, size_t len, const struct timespec *deadline)
+{
+	char *p = buf;
+
+	while (len > 0) {
+		if (!ready_by(fd, POLLIN, deadline))
+			return -1;
+		ssize_t n = recv(fd, p, len, MSG_DONTWAIT);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The deadline of the reply being sent; a client that stops reading
+ * loses the rest of it. */
+static struct timespec reply_deadline;
+
+static int
+send_by(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		if (!ready_by(fd, POLLOUT, &reply_deadline))
+			return -1;
+		ssize_t n = send(fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 static void
 send_frame(int fd, char type, const void *data, uint32_t len)
 {
 	unsigned char hdr[5] = { (unsigned char)type, len & 0xff, (len >> 8) & 0xff, (len >> 16) & 0xff,
 		(len >> 24) & 0xff };
-	const char *p = data;
 
-	if (send(fd, hdr, 5, MSG_NOSIGNAL) != 5)
-		return;
-	while (len > 0) {
-		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-		if (n <= 0)
-			return;
-		p += n;
-		len -= (uint32_t)n;
-	}
+	if (send_by(fd, hdr, 5) == 0)
+		(void)send_by(fd, data, len);
 }
 
 static void
 reply_error(int fd, int status, const char *msg)
 {
+	reply_deadline = deadline_in(REPLY_DEADLINE_S);
 	unsigned char st[4] = { (unsigned char)status, 0, 0, 0 };
 	char line[512];
 	int n = snprintf(line, sizeof(line), "beadm: %s\n", msg);
@@ -73,15 +167,22 @@ reply_error(int fd, int status, const char *msg)
 	send_frame(fd, 'x', st, 4);
 }
 
+static void
+bad_request(int fd, const struct timespec *deadline)
+{
+	reply_error(fd, 2, ms_left(deadline) == 0 ? "request not received in time" : "malformed request");
+}
+
 /* The request's arguments (argv[0] = "beadm"), or NULL after replying. */
 static char **
 read_request(int fd, int *argc_out)
 {
+	struct timespec deadline = deadline_in(REQUEST_DEADLINE_S);
 	unsigned char hdr[8], lenb[4];
 	size_t total = 8;
 
-	if (zbe_proto_read(fd, hdr, 8) != 0 || memcmp(hdr, ZBE_PROTO_MAGIC, 4) != 0) {
-		reply_error(fd, 2, "malformed request");
+	if (read_by(fd, hdr, 8, &deadline) != 0 || memcmp(hdr, ZBE_PROTO_MAGIC, 4) != 0) {
+		bad_request(fd, &deadline);
 		return NULL;
 	}
 	uint32_t argc = zbe_proto_u32(hdr + 4);
@@ -94,8 +195,8 @@ read_request(int fd, int *argc_out)
 		return NULL;
 	argv[0] = "beadm";
 	for (uint32_t i = 0; i < argc; i++) {
-		if (zbe_proto_read(fd, lenb, 4) != 0) {
-			reply_error(fd, 2, "malformed request");
+		if (read_by(fd, lenb, 4, &deadline) != 0) {
+			bad_request(fd, &deadline);
 			return NULL;
 		}
 		uint32_t l = zbe_proto_u32(lenb);
@@ -105,8 +206,8 @@ read_request(int fd, int *argc_out)
 			return NULL;
 		}
 		char *a = malloc(l + 1);
-		if (a == NULL || zbe_proto_read(fd, a, l) != 0) {
-			reply_error(fd, 2, "malformed request");
+		if (a == NULL || read_by(fd, a, l, &deadline) != 0) {
+			bad_request(fd, &deadline);
 			return NULL;
 		}
 		a[l] = '\0';
@@ -133,16 +234,47 @@ send_fd_contents(int sock, int fd, char type)
 
 /* The zone's ids on the host (zonecfg id-base). */
 static uint32_t id_base;
+/* <run_dir>/zones/ZONE/broker.run */
+static char *slot_path;
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * The zone's run slot, held while beadm runs (an flock of this child's
+ * own open file, so the kernel lets it go when the child dies); -1 when
+ * the slot stayed taken for SLOT_DEADLINE_S.
+ */
+static int
+take_slot(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	int fd = open(slot_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600), rc = -1;
+
+	if (fd < 0)
+		return -1;
+	/* no SA_RESTART: the alarm ends the wait with EINTR */
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(SLOT_DEADLINE_S);
+	rc = flock(fd, LOCK_EX);
+	alarm(0);
+	if (rc != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
 
 static void
 serve(int fd, const beadm_env_t *env)
 {
 	struct ucred cred;
 	socklen_t cl = sizeof(cred);
-	struct timeval tv = { READ_TIMEOUT_S, 0 };
 	int argc = 0;
 
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) != 0) {
 		reply_error(fd, 1, "cannot identify the caller");
 		return;
@@ -154,6 +286,11 @@ serve(int fd, const beadm_env_t *env)
 		return;
 	if (cred.uid < id_base || cred.uid - id_base >= ZBE_ZONE_IDS) {
 		reply_error(fd, 1, "permission denied: the caller is not a user of this zone");
+		return;
+	}
+	int slot = take_slot();
+	if (slot < 0) {
+		reply_error(fd, 1, "broker busy; try again");
 		return;
 	}
 	/* what the caller may do is beadm's to decide, from its command table */
@@ -172,6 +309,9 @@ serve(int fd, const beadm_env_t *env)
 	int status = beadm_main(argc, argv, &req);
 	fflush(stdout);
 	fflush(stderr);
+	/* the next request of the zone need not wait for this reply to be read */
+	close(slot);
+	reply_deadline = deadline_in(REPLY_DEADLINE_S);
 	send_fd_contents(fd, out, '1');
 	send_fd_contents(fd, err, '2');
 	unsigned char st[4] = { (unsigned char)status, 0, 0, 0 };
@@ -206,7 +346,8 @@ zoneadm_broker(const char *zone)
 	}
 	zbe_zone_list_free(v, n);
 	/* no range: the zone would be no user namespace of its own, and boot refuses it */
-	if (id_base == 0 || root == NULL || asprintf(&sockdir, "%s/zones/%s/sock", zbe_conf_get(h, "run_dir"), zone) < 0)
+	if (id_base == 0 || root == NULL || asprintf(&sockdir, "%s/zones/%s/sock", zbe_conf_get(h, "run_dir"), zone) < 0 ||
+	    asprintf(&slot_path, "%s/zones/%s/" RUN_SLOT_FILE, zbe_conf_get(h, "run_dir"), zone) < 0)
 		return 1;
 	const char *conf = getenv("ZBE_CONF");
 	beadm_env_t env = { .conf = conf, .zone = zone, .zone_root_dir = root };
@@ -261,5 +402,6 @@ zoneadm_broker(const char *zone)
 	(void)unlink(sa.sun_path);
 	free(sockdir);
 	free(root);
+	free(slot_path);
 	return 0;
 }

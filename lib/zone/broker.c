@@ -26,6 +26,8 @@ extern char **environ;
  * a killed zoneadm never wrote the pid file or the pid was reused.
  */
 #define BROKER_LOCKFILE "broker.lock"
+/* The broker's run slot (cmd/zoneadm/broker.c): one request at a time. */
+#define BROKER_SLOTFILE "broker.run"
 
 static int
 open_lockfile(zbe_handle_t *h, const char *zone)
@@ -195,9 +197,13 @@ zbe_broker_stop(zbe_handle_t *h, const char *zone)
 		free(sock);
 		(void)rmdir(sockdir);
 		char *zdir = strdup(sockdir), *lock = zbe_zone_run_file(h, zone, BROKER_LOCKFILE);
+		char *slot = zbe_zone_run_file(h, zone, BROKER_SLOTFILE);
 		if (lock != NULL)
 			unlink(lock);
+		if (slot != NULL)
+			unlink(slot);
 		free(lock);
+		free(slot);
 		if (zdir != NULL) {
 			*strrchr(zdir, '/') = '\0';
 			(void)rmdir(zdir);
