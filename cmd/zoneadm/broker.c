@@ -31,6 +31,7 @@
 #include "zoneadm.h"
 #include "beadm.h"
 #include "broker_proto.h"
+#include "broker_io.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -50,8 +51,6 @@
 #include <unistd.h>
 
 #define MAX_CLIENTS 32
-#define REQUEST_DEADLINE_S 5
-#define REPLY_DEADLINE_S 10
 #define SLOT_DEADLINE_S 60
 /* beside broker.lock in the zone's run directory */
 #define RUN_SLOT_FILE "broker.run"
@@ -65,162 +64,6 @@ on_term(int sig)
 	stopping = 1;
 }
 
-/* Milliseconds left until deadline (CLOCK_MONOTONIC), 0 when past. */
-static int
-ms_left(const struct timespec *deadline)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	long long ms = (long long)(deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
-	return ms <= 0 ? 0 : ms > 3600000 ? 3600000 : (int)ms;
-}
-
-static struct timespec
-deadline_in(int seconds)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	t.tv_sec += seconds;
-	return t;
-}
-
-/* Wait for fd to be ready for events before deadline; false when it is not. */
-static bool
-ready_by(int fd, short events, const struct timespec *deadline)
-{
-	for (;;) {
-		struct pollfd p = { fd, events, 0 };
-		int ms = ms_left(deadline);
-		if (ms == 0)
-			return false;
-		int rc = poll(&p, 1, ms);
-		if (rc < 0 && errno == EINTR)
-			continue;
-		return rc > 0;
-	}
-}
-
-/* All of len by the deadline, or -1: a stalled client is dropped. */
-static int
-read_by(int fd, void *buf, size_t len, const struct timespec *deadline)
-{
-	char *p = buf;
-
-	while (len > 0) {
-		if (!ready_by(fd, POLLIN, deadline))
-			return -1;
-		ssize_t n = recv(fd, p, len, MSG_DONTWAIT);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* The deadline of the reply being sent; a client that stops reading
- * loses the rest of it. */
-static struct timespec reply_deadline;
-
-static int
-send_by(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len > 0) {
-		if (!ready_by(fd, POLLOUT, &reply_deadline))
-			return -1;
-		ssize_t n = send(fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static void
-send_frame(int fd, char type, const void *data, uint32_t len)
-{
-	unsigned char hdr[5] = { (unsigned char)type, len & 0xff, (len >> 8) & 0xff, (len >> 16) & 0xff,
-		(len >> 24) & 0xff };
-
-	if (send_by(fd, hdr, 5) == 0)
-		(void)send_by(fd, data, len);
-}
-
-static void
-reply_error(int fd, int status, const char *msg)
-{
-	reply_deadline = deadline_in(REPLY_DEADLINE_S);
-	unsigned char st[4] = { (unsigned char)status, 0, 0, 0 };
-	char line[512];
-	int n = snprintf(line, sizeof(line), "beadm: %s\n", msg);
-
-	send_frame(fd, '2', line, (uint32_t)n);
-	send_frame(fd, 'x', st, 4);
-}
-
-static void
-bad_request(int fd, const struct timespec *deadline)
-{
-	reply_error(fd, 2, ms_left(deadline) == 0 ? "request not received in time" : "malformed request");
-}
-
-/* The request's arguments (argv[0] = "beadm"), or NULL after replying. */
-static char **
-read_request(int fd, int *argc_out)
-{
-	struct timespec deadline = deadline_in(REQUEST_DEADLINE_S);
-	unsigned char hdr[8], lenb[4];
-	size_t total = 8;
-
-	if (read_by(fd, hdr, 8, &deadline) != 0 || memcmp(hdr, ZBE_PROTO_MAGIC, 4) != 0) {
-		bad_request(fd, &deadline);
-		return NULL;
-	}
-	uint32_t argc = zbe_proto_u32(hdr + 4);
-	if (argc > ZBE_PROTO_MAX_ARGS) {
-		reply_error(fd, 2, "too many arguments");
-		return NULL;
-	}
-	char **argv = calloc(argc + 2, sizeof(char *));
-	if (argv == NULL)
-		return NULL;
-	argv[0] = "beadm";
-	for (uint32_t i = 0; i < argc; i++) {
-		if (read_by(fd, lenb, 4, &deadline) != 0) {
-			bad_request(fd, &deadline);
-			return NULL;
-		}
-		uint32_t l = zbe_proto_u32(lenb);
-		total += 4 + l;
-		if (l > ZBE_PROTO_MAX_ARG || total > ZBE_PROTO_MAX_REQUEST) {
-			reply_error(fd, 2, "request too large");
-			return NULL;
-		}
-		char *a = malloc(l + 1);
-		if (a == NULL || read_by(fd, a, l, &deadline) != 0) {
-			bad_request(fd, &deadline);
-			return NULL;
-		}
-		a[l] = '\0';
-		if (strlen(a) != l) {
-			reply_error(fd, 2, "malformed request: NUL in an argument");
-			return NULL;
-		}
-		argv[i + 1] = a;
-	}
-	*argc_out = (int)argc + 1;
-	return argv;
-}
-
 static void
 send_fd_contents(int sock, int fd, char type)
 {
@@ -229,7 +72,7 @@ send_fd_contents(int sock, int fd, char type)
 
 	lseek(fd, 0, SEEK_SET);
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		send_frame(sock, type, buf, (uint32_t)n);
+		broker_send_frame(sock, type, buf, (uint32_t)n);
 }
 
 /* The zone's ids on the host (zonecfg id-base). */
@@ -276,21 +119,21 @@ serve(int fd, const beadm_env_t *env)
 	int argc = 0;
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) != 0) {
-		reply_error(fd, 1, "cannot identify the caller");
+		broker_reply_error(fd, 1, "cannot identify the caller");
 		return;
 	}
 	/* the request is read first even from a caller who is refused: closing
 	 * with it unread would reset the connection and lose the reply */
-	char **argv = read_request(fd, &argc);
+	char **argv = broker_read_request(fd, &argc);
 	if (argv == NULL)
 		return;
 	if (cred.uid < id_base || cred.uid - id_base >= ZBE_ZONE_IDS) {
-		reply_error(fd, 1, "permission denied: the caller is not a user of this zone");
+		broker_reply_error(fd, 1, "permission denied: the caller is not a user of this zone");
 		return;
 	}
 	int slot = take_slot();
 	if (slot < 0) {
-		reply_error(fd, 1, "broker busy; try again");
+		broker_reply_error(fd, 1, "broker busy; try again");
 		return;
 	}
 	/* what the caller may do is beadm's to decide, from its command table */
@@ -299,7 +142,7 @@ serve(int fd, const beadm_env_t *env)
 	/* beadm's output goes to the caller, stdout and stderr apart */
 	int out = memfd_create("beadm-out", MFD_CLOEXEC), err = memfd_create("beadm-err", MFD_CLOEXEC);
 	if (out < 0 || err < 0) {
-		reply_error(fd, 1, "broker: cannot capture output");
+		broker_reply_error(fd, 1, "broker: cannot capture output");
 		return;
 	}
 	fflush(stdout);
@@ -311,11 +154,11 @@ serve(int fd, const beadm_env_t *env)
 	fflush(stderr);
 	/* the next request of the zone need not wait for this reply to be read */
 	close(slot);
-	reply_deadline = deadline_in(REPLY_DEADLINE_S);
+	broker_reply_starts();
 	send_fd_contents(fd, out, '1');
 	send_fd_contents(fd, err, '2');
 	unsigned char st[4] = { (unsigned char)status, 0, 0, 0 };
-	send_frame(fd, 'x', st, 4);
+	broker_send_frame(fd, 'x', st, 4);
 }
 
 int
@@ -383,7 +226,7 @@ zoneadm_broker(const char *zone)
 		if (cfd < 0)
 			continue;
 		if (nclients >= MAX_CLIENTS) {
-			reply_error(cfd, 1, "broker busy; try again");
+			broker_reply_error(cfd, 1, "broker busy; try again");
 			close(cfd);
 			continue;
 		}
