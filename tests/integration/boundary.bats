@@ -304,3 +304,56 @@ EOF
 	assert_eq "$suid" "$b:4755" "owner and mode of the setuid file in z2"
 	assert_eq "$user" "$((b + 1000))" "owner of a zone user's file in z2"
 }
+
+# Mounts of the host below dir (its own mount, if any, left out).
+mounts_below() { # dir
+	awk -v d="$1/" 'index($2, d) == 1 { print $1, $2 }' /proc/self/mounts
+}
+
+@test "a ZBE whose child dataset's directory is a symlink to a host directory: beadm mount (zone, host -z) mounts nothing outside the zone" {
+	zone_install z1
+	zone_boot z1
+	# the host directory the zone aims at (a directory of the test, standing for /etc)
+	mkdir -p "$TMP/hostetc"
+	echo host >"$TMP/hostetc/passwd"
+	# in its inactive ZBE, the zone's root swaps /var for a symlink to it
+	run --separate-stderr zlogin z1 beadm create zbe2
+	assert_status 0
+	run --separate-stderr zlogin z1 sh -c "beadm mount zbe2 /mnt && rm -rf /mnt/var && ln -s $TMP/hostetc /mnt/var && beadm unmount zbe2"
+	assert_status 0
+	# the ZBE gets a child dataset var (as a ZBE of a host with a separate /var has)
+	zfs create "$(zds z1 zbe2)/var" || fail "zfs create var failed"
+	local where
+	for where in "zone /mnt" "host $TMP/m" "host $TMP/zones/z1/root/mnt" "host"; do
+		local who=${where%% *} path=${where#* }
+		[ "$path" = host ] && path=""
+		if [ "$who" = zone ]; then
+			run --separate-stderr zlogin z1 beadm mount zbe2 $path
+		else
+			run --separate-stderr beadm -z z1 mount zbe2 $path
+		fi
+		[ "$status" -ne 0 ] || fail "beadm mount zbe2 $path ($who) succeeded"
+		assert_match "$stderr" "^beadm: $(zds z1 zbe2)/var: its mount point .*/var is or passes through a symbolic link" \
+		    "message ($who $path)"
+		assert_eq "$(mounts_below "$TMP/hostetc")$(awk -v d="$TMP/hostetc" '$2 == d' /proc/self/mounts)" "" \
+		    "mounts on the host directory ($who $path)"
+		assert_eq "$(cat "$TMP/hostetc/passwd")" host "the host directory's file ($who $path)"
+		assert_eq "$(pool_mounts | grep -c "/zbe2")" 0 "mounts of zbe2 left behind ($who $path)"
+		assert_eq "$(prop "$(zds z1 zbe2)" mountpoint)" legacy "zbe2's mountpoint ($who $path)"
+	done
+	assert_eq "$(ls -A "$TMP/hostetc" | xargs)" passwd "the host directory"
+	# the zone's own mounts are as they were: nothing in its /tmp, nothing at /mnt
+	run zlogin z1 sh -c 'ls -A /tmp; grep -c " /mnt" /proc/mounts'
+	assert_eq "$output" 0 "the zone's /tmp and /mnt"
+	# a real directory there again: the ZBE mounts, its child in place
+	zfs destroy "$(zds z1 zbe2)/var"
+	run --separate-stderr zlogin z1 sh -c "beadm mount zbe2 /mnt && rm /mnt/var && mkdir /mnt/var && beadm unmount zbe2"
+	assert_status 0
+	zfs create "$(zds z1 zbe2)/var" || fail "zfs create var failed"
+	run --separate-stderr beadm -z z1 mount zbe2 "$TMP/m"
+	assert_status 0
+	assert_eq "$(mounted_at "$(zds z1 zbe2)/var")" "$TMP/m/var" "zbe2/var mounted in the tree"
+	run --separate-stderr beadm -z z1 unmount zbe2
+	assert_status 0
+	assert_eq "$(pool_mounts | grep -c "/zbe2")" 0 "mounts of zbe2 after unmount"
+}
