@@ -357,3 +357,32 @@ mounts_below() { # dir
 	assert_status 0
 	assert_eq "$(pool_mounts | grep -c "/zbe2")" 0 "mounts of zbe2 after unmount"
 }
+
+@test "beadm -z Z run: the command runs in the zone's user namespace and id map, with /proc, /sys and /dev not the host's" {
+	zone_install z1
+	local base
+	base=$(id_base z1)
+	mkdir -p "$TMP/hostetc"
+	run --separate-stderr beadm -z z1 run NEW -- sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u; ls /dev | xargs; readlink /proc/self/ns/user; ls /proc | grep -c "^[0-9]"; echo x >/sys/kernel/zbe-test 2>/dev/null && echo SYS""WRITE; touch /etc/by-run'
+	assert_status 0
+	[ "$(sed -n 1p <<<"$output" | xargs)" != "0 0 4294967295" ] || fail "the command ran with the host's uid map"
+	assert_eq "$(sed -n 1p <<<"$output" | xargs)" "0 $base 65536" "uid_map of the command"
+	assert_eq "$(sed -n 2p <<<"$output" | xargs)" "0 $base 65536" "gid_map of the command"
+	assert_eq "$(sed -n 3p <<<"$output")" 0 "uid of the command in the zone"
+	assert_eq "$(sed -n 4p <<<"$output")" "fd full null random stderr stdin stdout tty urandom zero" "the command's /dev"
+	[ "$(sed -n 5p <<<"$output")" != "$(readlink /proc/self/ns/user)" ] || fail "the command is in the host's user namespace"
+	# a pid namespace of its own: its /proc shows its own few processes, not the host's
+	[ "$(sed -n 6p <<<"$output")" -lt 10 ] || fail "the command sees $(sed -n 6p <<<"$output") processes"
+	assert_not_contains "$output" SYSWRITE "write to /sys"
+	# what it made is the zone's: its root is host uid base
+	beadm -z z1 mount NEW "$TMP/zr" >/dev/null || fail "beadm -z z1 mount NEW failed"
+	assert_eq "$(stat -c %u "$TMP/zr/etc/by-run")" "$base" "owner of a file the command made"
+	# a BE whose /proc is a symlink to a host directory (the zone can make
+	# one in its BEs): it leads inside the BE, never to the host's
+	rm -rf "$TMP/zr/proc" && ln -s "$TMP/hostetc" "$TMP/zr/proc"
+	beadm -z z1 unmount NEW >/dev/null || fail "beadm -z z1 unmount NEW failed"
+	run --separate-stderr beadm -z z1 run -e NEW NEW3 -- true
+	assert_eq "$(awk -v d="$TMP/hostetc" '$2 == d || index($2, d "/") == 1' /proc/self/mounts)" "" "mounts on the host directory"
+	assert_eq "$(ls -A "$TMP/hostetc")" "" "the host directory"
+	assert_eq "$(pool_mounts | grep -c /rpool/NEW)" 0 "mounts of the new ZBEs"
+}
