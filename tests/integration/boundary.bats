@@ -314,14 +314,16 @@ mounts_below() { # dir
 	zone_install z1
 	zone_boot z1
 	# the host directory the zone aims at (a directory of the test, standing for /etc)
-	mkdir -p "$TMP/hostetc"
+	mkdir -p "$TMP/hostetc" "$TMP/hostempty"
 	echo host >"$TMP/hostetc/passwd"
-	# in its inactive ZBE, the zone's root swaps /var for a symlink to it
+	# in its inactive ZBE, the zone's root swaps /var for a symlink to it,
+	# and makes /opt one to an empty host directory (zfs mounts on those)
 	run --separate-stderr zlogin z1 beadm create zbe2
 	assert_status 0
-	run --separate-stderr zlogin z1 sh -c "beadm mount zbe2 /mnt && rm -rf /mnt/var && ln -s $TMP/hostetc /mnt/var && beadm unmount zbe2"
+	run --separate-stderr zlogin z1 sh -c "beadm mount zbe2 /mnt && rm -rf /mnt/var /mnt/opt && ln -s $TMP/hostetc /mnt/var && ln -s $TMP/hostempty /mnt/opt && beadm unmount zbe2"
 	assert_status 0
-	# the ZBE gets a child dataset var (as a ZBE of a host with a separate /var has)
+	# the ZBE gets child datasets opt and var (as a ZBE of a host with a separate /var has)
+	zfs create "$(zds z1 zbe2)/opt" || fail "zfs create opt failed"
 	zfs create "$(zds z1 zbe2)/var" || fail "zfs create var failed"
 	local where
 	for where in "zone /mnt" "host $TMP/m" "host $TMP/zones/z1/root/mnt" "host"; do
@@ -333,26 +335,33 @@ mounts_below() { # dir
 			run --separate-stderr beadm -z z1 mount zbe2 $path
 		fi
 		[ "$status" -ne 0 ] || fail "beadm mount zbe2 $path ($who) succeeded"
-		assert_match "$stderr" "^beadm: $(zds z1 zbe2)/var: its mount point .*/var is or passes through a symbolic link" \
+		assert_match "$stderr" "^beadm: $(zds z1 zbe2)/opt: its mount point .*/opt is or passes through a symbolic link" \
 		    "message ($who $path)"
-		assert_eq "$(mounts_below "$TMP/hostetc")$(awk -v d="$TMP/hostetc" '$2 == d' /proc/self/mounts)" "" \
-		    "mounts on the host directory ($who $path)"
+		local d
+		for d in "$TMP/hostetc" "$TMP/hostempty"; do
+			assert_eq "$(mounts_below "$d")$(awk -v d="$d" '$2 == d' /proc/self/mounts)" "" \
+			    "mounts on the host directory $d ($who $path)"
+		done
 		assert_eq "$(cat "$TMP/hostetc/passwd")" host "the host directory's file ($who $path)"
 		assert_eq "$(pool_mounts | grep -c "/zbe2")" 0 "mounts of zbe2 left behind ($who $path)"
 		assert_eq "$(prop "$(zds z1 zbe2)" mountpoint)" legacy "zbe2's mountpoint ($who $path)"
 	done
 	assert_eq "$(ls -A "$TMP/hostetc" | xargs)" passwd "the host directory"
+	assert_eq "$(ls -A "$TMP/hostempty" | xargs)" "" "the empty host directory"
 	# the zone's own mounts are as they were: nothing in its /tmp, nothing at /mnt
 	run zlogin z1 sh -c 'ls -A /tmp; grep -c " /mnt" /proc/mounts'
 	assert_eq "$output" 0 "the zone's /tmp and /mnt"
 	# a real directory there again: the ZBE mounts, its child in place
 	zfs destroy "$(zds z1 zbe2)/var"
-	run --separate-stderr zlogin z1 sh -c "beadm mount zbe2 /mnt && rm /mnt/var && mkdir /mnt/var && beadm unmount zbe2"
+	zfs destroy "$(zds z1 zbe2)/opt"
+	run --separate-stderr zlogin z1 sh -c "beadm mount zbe2 /mnt && rm /mnt/var /mnt/opt && mkdir /mnt/var && beadm unmount zbe2"
 	assert_status 0
+	zfs create "$(zds z1 zbe2)/opt" || fail "zfs create opt failed"
 	zfs create "$(zds z1 zbe2)/var" || fail "zfs create var failed"
 	run --separate-stderr beadm -z z1 mount zbe2 "$TMP/m"
 	assert_status 0
 	assert_eq "$(mounted_at "$(zds z1 zbe2)/var")" "$TMP/m/var" "zbe2/var mounted in the tree"
+	assert_eq "$(mounted_at "$(zds z1 zbe2)/opt")" "$TMP/m/opt" "zbe2/opt mounted in the tree (its directory made)"
 	run --separate-stderr beadm -z z1 unmount zbe2
 	assert_status 0
 	assert_eq "$(pool_mounts | grep -c "/zbe2")" 0 "mounts of zbe2 after unmount"
