@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -313,6 +314,15 @@ zbe_err_t zbe_zone_ready(zbe_handle_t *h, const char *zone);
 zbe_err_t zbe_zone_halt(zbe_handle_t *h, const char *zone);
 /* Run argv in the running zone; *status is its exit status. */
 zbe_err_t zbe_zone_login(zbe_handle_t *h, const char *zone, char *const argv[], int *status);
+/*
+ * beadm -z ZONE run: start argv in root, the host path of a mounted BE of
+ * the zone, as the zone runs its processes: its user namespace and id
+ * map, namespaces of its own, a fresh /proc, /sys and a minimal /dev,
+ * never the host's.  *pid: the process to wait for (its status is the
+ * command's; signals sent to it reach the command).  A command that cannot
+ * run is an error (ZBE_ENOENT: not found), with nothing left running.
+ */
+zbe_err_t zbe_zone_spawn(zbe_handle_t *h, const char *zone, const char *root, char *const argv[], pid_t *pid);
 
 /*
  * The command that serves a zone's delegation socket (zoneadm boot starts

@@ -1,7 +1,8 @@
 /*
  * beadm run [-a] [-e source] newBeName -- command [argument...]
  * A transactional update: create newBeName, mount it, run the command
- * chrooted into it (with /proc, /sys and /dev), unmount it; on success
+ * chrooted into it (with /proc, /sys and /dev; with -z, in the zone's user
+ * namespace on /proc, /sys and /dev of its own), unmount it; on success
  * activate it with -a; on failure destroy it and exit with the command's
  * status.  With -z the new zone BE is updated from the global zone.
  */
@@ -48,13 +49,16 @@ forward(int sig)
  * it, so that it outlives the command and can destroy or unmount the BE.
  */
 static int
-run_chrooted(const char *root, char **cmd)
+run_chrooted(beadm_ctx_t *c, const char *root, char **cmd)
 {
 	char path[4096];
-	size_t n;
+	size_t n = 0;
 	int status;
 
-	for (n = 0; n < NBINDS; n++) {
+	/* a zone's BE (-z): the command runs as the zone, in its user namespace
+	 * with /proc, /sys and /dev of its own (zbe_zone_spawn), never as host
+	 * root with the host's: the zone's files must not steer host root */
+	for (n = 0; c->zone == NULL && n < NBINDS; n++) {
 		char src[16];
 		snprintf(src, sizeof(src), "/%s", binds[n]);
 		snprintf(path, sizeof(path), "%s/%s", root, binds[n]);
@@ -83,8 +87,15 @@ run_chrooted(const char *root, char **cmd)
 	(void)sigprocmask(SIG_BLOCK, &block, &omask);
 	fflush(stdout);
 	fflush(stderr);
-	pid_t pid = fork();
-	if (pid == 0) {
+	pid_t pid;
+	int rc = 126;
+	if (c->zone != NULL) {
+		if (zbe_zone_spawn(c->h, c->zone, root, cmd, &pid) != ZBE_OK) {
+			rc = zbe_errno(c->h) == ZBE_ENOENT ? 127 : 126;
+			beadm_fail(c);
+			pid = -2;
+		}
+	} else if ((pid = fork()) == 0) {
 		(void)sigaction(SIGINT, &oint, NULL);
 		(void)sigaction(SIGQUIT, &oquit, NULL);
 		(void)sigaction(SIGTERM, &oterm, NULL);
@@ -100,8 +111,9 @@ run_chrooted(const char *root, char **cmd)
 	}
 	child_pid = pid;
 	(void)sigprocmask(SIG_SETMASK, &omask, NULL);
-	int rc = 126;
-	if (pid < 0) {
+	if (pid == -2) {
+		/* the zone's command did not start: the error is out */
+	} else if (pid < 0) {
 		beadm_error("run", strerror(errno));
 	} else {
 		pid_t w;
@@ -119,7 +131,7 @@ run_chrooted(const char *root, char **cmd)
 	(void)sigaction(SIGQUIT, &oquit, NULL);
 	(void)sigaction(SIGTERM, &oterm, NULL);
 	(void)sigaction(SIGHUP, &ohup, NULL);
-	unbind(root, NBINDS);
+	unbind(root, n);
 	return rc;
 }
 
@@ -159,7 +171,7 @@ beadm_run(beadm_ctx_t *c, int argc, char **argv)
 		(void)zbe_destroy(c->h, o.name, ZBE_DESTROY_FORCE_UNMOUNT);
 		return rc;
 	}
-	status = run_chrooted(where, cmd);
+	status = run_chrooted(c, where, cmd);
 	if (zbe_unmount(c->h, o.name, status != 0) != ZBE_OK) {
 		beadm_fail(c);
 		if (status == 0)

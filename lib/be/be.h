@@ -6,7 +6,7 @@
  * zfs, runtime and state.
  *
  * Within the layer, files call down this list and never up it:
- *   journal, promote, mount_tree, destroy_program -> mount_confined -> mount
+ *   journal, promote, mount_stage, destroy_program -> mount_tree -> mount_confined -> mount
  *   -> destroy_promote, activation, rollback_steps -> recover -> op
  *   -> carry, activate, destroy, create, mount_cmd, snapshot, rename, rollback, list
  *   -> prune (destroy's user)
@@ -80,14 +80,33 @@ zbe_err_t zbe_recover_runs(zbe_handle_t *h, const zbe_state_t *st, const zbe_zon
 /* Promote every dataset of the BE rooted at be_ds until none has an origin. */
 zbe_err_t zbe_promote_fully(zbe_handle_t *h, const char *be_ds, zbe_undo_t *undo);
 
+/* ---- the staging area of a mount (mount_stage.c) ---- */
+
+typedef struct zbe_stage {
+	char *dir;  /* <run_dir>/stage.XXXXXX, a private tmpfs */
+	char *slot; /* <dir>/be: where zfs mounts a dataset first */
+	char *tree; /* <dir>/tree: where a BE's tree is put together */
+} zbe_stage_t;
+
+zbe_err_t zbe_stage_open(zbe_handle_t *h, zbe_stage_t *s);
+/* Unmount and remove it (what was mounted in it must have moved out). */
+void zbe_stage_close(zbe_stage_t *s);
+/* Move the mount whose root fromfd is onto the directory tofd (move_mount). */
+int zbe_move_onto(int fromfd, int tofd);
+
 /* ---- mounting a BE's datasets (mount_tree.c) ---- */
 
 /* The name of a directory beadm makes for a mount without a mountpoint, in /tmp. */
 #define ZBE_MNT_DIR_PREFIX "zbe-mnt."
 #define ZBE_MNT_TMP_PREFIX "/tmp/" ZBE_MNT_DIR_PREFIX
 
-/* Mount the BE's datasets with its root at path (nothing more). */
-zbe_err_t zbe_mount_tree(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, const char *path);
+/* Mount the BE's datasets as one tree onto the directory targetfd, each
+ * child in the staging area first and then moved onto its directory,
+ * opened beneath the BE's root without following a symlink (a symlink or
+ * a non-directory in the way: refused, nothing left mounted).  shown:
+ * the target's path, for messages and the -n plan (targetfd -1 then). */
+zbe_err_t zbe_mount_tree(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, int targetfd,
+    const char *shown);
 /* Unmount root_ds and what is mounted below it, deepest first. */
 zbe_err_t zbe_unmount_tree(zbe_handle_t *h, const char *root_ds, bool force);
 

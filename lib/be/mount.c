@@ -7,6 +7,7 @@
 #include "be.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -48,7 +49,13 @@ zbe_mount_locked(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, con
 	}
 	if (path == NULL)
 		return zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
-	err = zbe_mount_tree(h, st, be, path);
+	int fd = h->dry_run ? -1 : open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && !h->dry_run)
+		err = zbe_fail(h, ZBE_EIO, path, "%s", strerror(errno));
+	else
+		err = zbe_mount_tree(h, st, be, fd, path);
+	if (fd >= 0)
+		close(fd);
 	if (err != ZBE_OK) {
 		if (!h->dry_run) {
 			zbe_saved_error_t saved;

@@ -11,10 +11,9 @@
  *   1. the target is opened from a descriptor of the zone root with
  *      openat2(RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS): it is inside the
  *      zone, and stays the same directory whatever the zone does later;
- *   2. the BE is mounted in a staging directory below run_dir, on a
- *      private tmpfs the zone cannot reach (move_mount needs a parent
- *      that is not shared);
- *   3. the mount is moved onto the target descriptor (move_mount).
+ *   2. the BE's tree is put together in the staging area below run_dir
+ *      (mount_tree.c: its children never by a path through the BE) and
+ *      moved onto the target descriptor (move_mount).
  *
  * Unmounting checks the mount id seen through a descriptor opened inside
  * the zone against the mount table, and unmounts by the last name below a
@@ -86,65 +85,6 @@ mount_root_id(int fd)
 	if ((sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && !(sx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
 		return 0;
 	return sx.stx_mnt_id;
-}
-
-/* ---- the staging area -------------------------------------------------- */
-
-typedef struct stage {
-	char *dir;  /* <run_dir>/stage.XXXXXX, a private tmpfs */
-	char *slot; /* <dir>/be: where the BE is mounted first */
-} stage_t;
-
-static void
-stage_close(stage_t *s)
-{
-	if (s->dir != NULL) {
-		if (umount2(s->dir, 0) != 0)
-			(void)umount2(s->dir, MNT_DETACH);
-		(void)rmdir(s->dir);
-	}
-	free(s->slot);
-	free(s->dir);
-	*s = (stage_t){ 0 };
-}
-
-static zbe_err_t
-stage_open(zbe_handle_t *h, stage_t *s)
-{
-	zbe_err_t err;
-
-	*s = (stage_t){ 0 };
-	if ((err = zbe_mkdir_p(h, h->conf.run_dir)) != ZBE_OK)
-		return err;
-	if ((s->dir = zbe_asprintf("%s/stage.XXXXXX", h->conf.run_dir)) == NULL)
-		return zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
-	if (mkdtemp(s->dir) == NULL) {
-		err = zbe_fail(h, ZBE_EIO, s->dir, "%s", strerror(errno));
-		free(s->dir);
-		s->dir = NULL;
-		return err;
-	}
-	if (mount("zbe-stage", s->dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700,size=64k") != 0) {
-		err = zbe_fail(h, ZBE_EIO, s->dir, "cannot mount a staging tmpfs: %s", strerror(errno));
-		(void)rmdir(s->dir);
-		free(s->dir);
-		s->dir = NULL;
-		return err;
-	}
-	if (mount(NULL, s->dir, NULL, MS_PRIVATE, NULL) != 0 ||
-	    (s->slot = zbe_asprintf("%s/be", s->dir)) == NULL || mkdir(s->slot, 0755) != 0) {
-		err = zbe_fail(h, ZBE_EIO, s->dir, "cannot prepare the staging directory: %s", strerror(errno));
-		stage_close(s);
-		return err;
-	}
-	return ZBE_OK;
-}
-
-/* Move the mount whose root fromfd is onto the directory tofd. */
-static int
-move_onto(int fromfd, int tofd)
-{
-	return move_mount(fromfd, "", tofd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 }
 
 /* ---- mount --------------------------------------------------------------- */
@@ -258,7 +198,6 @@ zbe_mount_confined(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, c
     char **out)
 {
 	target_t t = { .parentfd = -1, .fd = -1 };
-	stage_t s = { 0 };
 	char *where = NULL, *at;
 	zbe_err_t err;
 	int rootfd;
@@ -281,28 +220,9 @@ zbe_mount_confined(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, c
 	close(rootfd);
 	if (err == ZBE_OK)
 		err = target_finish(h, where, &t);
-	if (err != ZBE_OK || h->dry_run) {
-		if (err == ZBE_OK)
-			err = zbe_mount_tree(h, st, be, "<staging>");
-		goto out;
-	}
-	if ((err = stage_open(h, &s)) != ZBE_OK)
-		goto out;
-	if ((err = zbe_mount_tree(h, st, be, s.slot)) == ZBE_OK) {
-		int fd = open(s.slot, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 || move_onto(fd, t.fd) != 0)
-			err = zbe_fail(h, ZBE_EIO, where, "cannot move the mount there: %s", strerror(errno));
-		if (fd >= 0)
-			close(fd);
-	}
-	if (err != ZBE_OK) {
-		zbe_saved_error_t saved;
-		zbe_error_save(h, &saved);
-		(void)zbe_unmount_tree(h, be->name, false);
-		zbe_error_restore(h, &saved);
-	}
-	stage_close(&s);
-out:
+	if (err == ZBE_OK)
+		err = zbe_mount_tree(h, st, be, t.fd, where);
+
 	target_close(&t, err != ZBE_OK);
 	if (err == ZBE_OK && out != NULL)
 		*out = where;

@@ -114,4 +114,27 @@ zbe_err_t zbe_image_build_minimal(zbe_handle_t *h, const char *dir, const char *
 zbe_err_t zbe_image_shift_ids(zbe_handle_t *h, const char *dir, uint32_t base, const uint32_t *others,
     size_t nothers, unsigned *changed);
 
+/* ---- a command in a BE of a zone, from the global zone (sandbox.c) ---- */
+
+typedef struct zbe_sandbox {
+	const char *root;     /* host path of the BE's mount: made the command's / */
+	const char *hostname; /* its uts name (the zone's), or NULL */
+	uint32_t id_base;     /* the zone's ids: uid and gid 0..65535 are host id_base.. */
+} zbe_sandbox_t;
+
+/*
+ * Start argv (looked up in PATH) in the BE at root as the zone runs its
+ * processes: in a user namespace of its own with the zone's id map, its
+ * own mount, pid, network, ipc, uts and cgroup namespaces, a fresh /proc,
+ * a read-only /sys and a /dev with only null, zero, full, random, urandom
+ * and tty; the host's tree is not reachable from it.  Stdio is passed as
+ * is, in a session of its own.  *pid: the process to wait for; its exit
+ * status is the command's (128+signal when killed); SIGINT, SIGQUIT,
+ * SIGTERM and SIGHUP sent to it are passed on to the command, and when
+ * the command ends every process it left behind is killed.  Returns once
+ * the command was exec'd; a setup failure or a command that cannot run
+ * is an error (ZBE_ENOENT: no such command), with nothing left running.
+ */
+zbe_err_t zbe_sandbox_spawn(zbe_handle_t *h, const zbe_sandbox_t *s, char *const argv[], pid_t *pid);
+
 #endif

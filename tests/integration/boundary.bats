@@ -459,3 +459,94 @@ PY
 	run --separate-stderr timeout 20 "$BEADM" create NEW </dev/null
 	assert_status 0
 }
+
+# Mounts of the host below dir (its own mount, if any, left out).
+mounts_below() { # dir
+	awk -v d="$1/" 'index($2, d) == 1 { print $1, $2 }' /proc/self/mounts
+}
+
+@test "a ZBE whose child dataset's directory is a symlink to a host directory: beadm mount (zone, host -z) mounts nothing outside the zone" {
+	zone_install z1
+	zone_boot z1
+	# the host directory the zone aims at (a directory of the test, standing for /etc)
+	mkdir -p "$TMP/hostetc" "$TMP/hostempty"
+	echo host >"$TMP/hostetc/passwd"
+	# in its inactive ZBE, the zone's root swaps /var for a symlink to it,
+	# and makes /opt one to an empty host directory (zfs mounts on those)
+	run --separate-stderr zlogin z1 beadm create zbe2
+	assert_status 0
+	run --separate-stderr zlogin z1 sh -c "beadm mount zbe2 /mnt && rm -rf /mnt/var /mnt/opt && ln -s $TMP/hostetc /mnt/var && ln -s $TMP/hostempty /mnt/opt && beadm unmount zbe2"
+	assert_status 0
+	# the ZBE gets child datasets opt and var (as a ZBE of a host with a separate /var has)
+	zfs create "$(zds z1 zbe2)/opt" || fail "zfs create opt failed"
+	zfs create "$(zds z1 zbe2)/var" || fail "zfs create var failed"
+	local where
+	for where in "zone /mnt" "host $TMP/m" "host $TMP/zones/z1/root/mnt" "host"; do
+		local who=${where%% *} path=${where#* }
+		[ "$path" = host ] && path=""
+		if [ "$who" = zone ]; then
+			run --separate-stderr zlogin z1 beadm mount zbe2 $path
+		else
+			run --separate-stderr beadm -z z1 mount zbe2 $path
+		fi
+		[ "$status" -ne 0 ] || fail "beadm mount zbe2 $path ($who) succeeded"
+		assert_match "$stderr" "^beadm: $(zds z1 zbe2)/opt: its mount point .*/opt is or passes through a symbolic link" \
+		    "message ($who $path)"
+		local d
+		for d in "$TMP/hostetc" "$TMP/hostempty"; do
+			assert_eq "$(mounts_below "$d")$(awk -v d="$d" '$2 == d' /proc/self/mounts)" "" \
+			    "mounts on the host directory $d ($who $path)"
+		done
+		assert_eq "$(cat "$TMP/hostetc/passwd")" host "the host directory's file ($who $path)"
+		assert_eq "$(pool_mounts | grep -c "/zbe2")" 0 "mounts of zbe2 left behind ($who $path)"
+		assert_eq "$(prop "$(zds z1 zbe2)" mountpoint)" legacy "zbe2's mountpoint ($who $path)"
+	done
+	assert_eq "$(ls -A "$TMP/hostetc" | xargs)" passwd "the host directory"
+	assert_eq "$(ls -A "$TMP/hostempty" | xargs)" "" "the empty host directory"
+	# the zone's own mounts are as they were: nothing in its /tmp, nothing at /mnt
+	run zlogin z1 sh -c 'ls -A /tmp; grep -c " /mnt" /proc/mounts'
+	assert_eq "$output" 0 "the zone's /tmp and /mnt"
+	# a real directory there again: the ZBE mounts, its child in place
+	zfs destroy "$(zds z1 zbe2)/var"
+	zfs destroy "$(zds z1 zbe2)/opt"
+	run --separate-stderr zlogin z1 sh -c "beadm mount zbe2 /mnt && rm /mnt/var /mnt/opt && mkdir /mnt/var && beadm unmount zbe2"
+	assert_status 0
+	zfs create "$(zds z1 zbe2)/opt" || fail "zfs create opt failed"
+	zfs create "$(zds z1 zbe2)/var" || fail "zfs create var failed"
+	run --separate-stderr beadm -z z1 mount zbe2 "$TMP/m"
+	assert_status 0
+	assert_eq "$(mounted_at "$(zds z1 zbe2)/var")" "$TMP/m/var" "zbe2/var mounted in the tree"
+	assert_eq "$(mounted_at "$(zds z1 zbe2)/opt")" "$TMP/m/opt" "zbe2/opt mounted in the tree (its directory made)"
+	run --separate-stderr beadm -z z1 unmount zbe2
+	assert_status 0
+	assert_eq "$(pool_mounts | grep -c "/zbe2")" 0 "mounts of zbe2 after unmount"
+}
+
+@test "beadm -z Z run: the command runs in the zone's user namespace and id map, with /proc, /sys and /dev not the host's" {
+	zone_install z1
+	local base
+	base=$(id_base z1)
+	mkdir -p "$TMP/hostetc"
+	run --separate-stderr beadm -z z1 run NEW -- sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u; ls /dev | xargs; readlink /proc/self/ns/user; ls /proc | grep -c "^[0-9]"; echo x >/sys/kernel/zbe-test 2>/dev/null && echo SYS""WRITE; touch /etc/by-run'
+	assert_status 0
+	[ "$(sed -n 1p <<<"$output" | xargs)" != "0 0 4294967295" ] || fail "the command ran with the host's uid map"
+	assert_eq "$(sed -n 1p <<<"$output" | xargs)" "0 $base 65536" "uid_map of the command"
+	assert_eq "$(sed -n 2p <<<"$output" | xargs)" "0 $base 65536" "gid_map of the command"
+	assert_eq "$(sed -n 3p <<<"$output")" 0 "uid of the command in the zone"
+	assert_eq "$(sed -n 4p <<<"$output")" "fd full null random stderr stdin stdout tty urandom zero" "the command's /dev"
+	[ "$(sed -n 5p <<<"$output")" != "$(readlink /proc/self/ns/user)" ] || fail "the command is in the host's user namespace"
+	# a pid namespace of its own: its /proc shows its own few processes, not the host's
+	[ "$(sed -n 6p <<<"$output")" -lt 10 ] || fail "the command sees $(sed -n 6p <<<"$output") processes"
+	assert_not_contains "$output" SYSWRITE "write to /sys"
+	# what it made is the zone's: its root is host uid base
+	beadm -z z1 mount NEW "$TMP/zr" >/dev/null || fail "beadm -z z1 mount NEW failed"
+	assert_eq "$(stat -c %u "$TMP/zr/etc/by-run")" "$base" "owner of a file the command made"
+	# a BE whose /proc is a symlink to a host directory (the zone can make
+	# one in its BEs): it leads inside the BE, never to the host's
+	rm -rf "$TMP/zr/proc" && ln -s "$TMP/hostetc" "$TMP/zr/proc"
+	beadm -z z1 unmount NEW >/dev/null || fail "beadm -z z1 unmount NEW failed"
+	run --separate-stderr beadm -z z1 run -e NEW NEW3 -- true
+	assert_eq "$(awk -v d="$TMP/hostetc" '$2 == d || index($2, d "/") == 1' /proc/self/mounts)" "" "mounts on the host directory"
+	assert_eq "$(ls -A "$TMP/hostetc")" "" "the host directory"
+	assert_eq "$(pool_mounts | grep -c /rpool/NEW)" 0 "mounts of the new ZBEs"
+}
