@@ -141,7 +141,9 @@ source_zone() {
 	: >"$TMP/count"
 	ZBE_FAIL_AT=0 zoneadm -z z2 clone z1 || fail "the counting run failed"
 	k=$(cat "$TMP/count")
-	[ "$k" -ge 5 ] || fail "only $k mutating zfs calls counted"
+	# at least snapshot, clone and inherit (zfs-fuse mounts with zfs too;
+	# OpenZFS with mount(2), not counted)
+	[ "$k" -ge 3 ] || fail "only $k mutating zfs calls counted"
 	zoneadm -z z2 uninstall -F || fail "uninstall after the counting run failed"
 	# the uninstall took the snapshot clone made along
 	assert_same "$before" "$(world)" "the world after the counting run and its uninstall"

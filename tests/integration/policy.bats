@@ -460,12 +460,24 @@ EOF
 	assert_status 0
 }
 
-@test "the zone cannot reach zfs-fuse: no zfs socket, no /dev/fuse, no host disk" {
-	[ -S /var/run/zfs/zfs_socket ] || fail "no zfs socket on the host"
-	run zlogin z1 ls -l /var/run/zfs/zfs_socket
-	[ "$status" -ne 0 ] || fail "the zone sees /var/run/zfs/zfs_socket: $output"
-	run zlogin z1 sh -c 'grep -c zfs_socket /proc/net/unix'
-	assert_eq "$output" 0 "zfs_socket in the zone's /proc/net/unix"
+@test "the zone cannot reach ZFS: no zfs socket or /dev/zfs, no /dev/fuse, no host disk" {
+	if on_openzfs; then
+		# the kernel module's control device, seen and made
+		[ -c /dev/zfs ] || fail "no /dev/zfs on the host"
+		run zlogin z1 ls -l /dev/zfs
+		[ "$status" -ne 0 ] || fail "the zone sees /dev/zfs: $output"
+		local zdev
+		zdev=$(cat /sys/class/misc/zfs/dev)
+		run zlogin z1 sh -c "mknod /tmp/zfs c ${zdev%:*} ${zdev#*:} && exec 3<>/tmp/zfs && echo opened"
+		[ "$status" -ne 0 ] || fail "the zone opened /dev/zfs: $output"
+		assert_not_contains "$output" opened "opening a made /dev/zfs"
+	else
+		[ -S /var/run/zfs/zfs_socket ] || fail "no zfs socket on the host"
+		run zlogin z1 ls -l /var/run/zfs/zfs_socket
+		[ "$status" -ne 0 ] || fail "the zone sees /var/run/zfs/zfs_socket: $output"
+		run zlogin z1 sh -c 'grep -c zfs_socket /proc/net/unix'
+		assert_eq "$output" 0 "zfs_socket in the zone's /proc/net/unix"
+	fi
 	run zlogin z1 sh -c 'ls /dev/fuse'
 	[ "$status" -ne 0 ] || fail "the zone has /dev/fuse"
 	run zlogin z1 sh -c 'mknod /tmp/fuse c 10 229 && exec 3<>/tmp/fuse && echo opened'
