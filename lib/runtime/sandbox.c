@@ -176,8 +176,9 @@ init_in_zone(int rep, const char *root, const char *hostname, char *const argv[]
 	if (symlink("/proc/self/fd", "/dev/fd") != 0 || symlink("/proc/self/fd/0", "/dev/stdin") != 0 ||
 	    symlink("/proc/self/fd/1", "/dev/stdout") != 0 || symlink("/proc/self/fd/2", "/dev/stderr") != 0)
 		die(rep, S_TMPDEV, errno, 126);
-	if (hostname != NULL)
-		(void)sethostname(hostname, strlen(hostname));
+	/* the uts namespace is the command's own */
+	if (hostname != NULL && sethostname(hostname, strlen(hostname)) != 0)
+		die(rep, S_NS, errno, 126);
 	(void)setsid();
 	forward_signals();
 	pid_t pid = fork();
