@@ -109,8 +109,9 @@ send_by(int fd, const void *buf, size_t len)
 void
 broker_send_frame(int fd, char type, const void *data, uint32_t len)
 {
-	unsigned char hdr[5] = { (unsigned char)type, len & 0xff, (len >> 8) & 0xff, (len >> 16) & 0xff,
-		(len >> 24) & 0xff };
+	unsigned char hdr[5] = { (unsigned char)type };
+
+	zbe_proto_put_u32(hdr + 1, len);
 
 	if (send_by(fd, hdr, 5) == 0)
 		(void)send_by(fd, data, len);

@@ -223,15 +223,13 @@ zbe_zone_clone(zbe_handle_t *h, const char *zone, const char *source, const char
 		}
 		old = NULL;
 	}
-	if (err != ZBE_OK)
-		;
-	else if (old != NULL)
+	if (err == ZBE_OK && old != NULL)
 		err = zbe_fail(h, ZBE_EEXIST, zone, zbe_tree_find(&st.tree, j.rpool) != NULL
 		    ? "zone already installed" : "dataset %s already exists", j.zpds);
-	else if (st.host_uuid == NULL)
+	else if (err == ZBE_OK && st.host_uuid == NULL)
 		err = zbe_fail(h, ZBE_ENOROOT, zone, "the running host boot environment has no uuid");
 	/* under the lock: a boot of SOURCE takes it too */
-	else if (snapshot == NULL && zbe_zone_is_running(h, source))
+	else if (err == ZBE_OK && snapshot == NULL && zbe_zone_is_running(h, source))
 		err = zbe_fail(h, ZBE_EBUSY, source, "zone is running: halt it first, or clone a snapshot "
 		    "of one of its boot environments: zoneadm -z %s clone -s ZBE@snapshot %s", zone, source);
 	if (err == ZBE_OK)
