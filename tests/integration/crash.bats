@@ -398,3 +398,90 @@ check_clean() {
 		beadm rename B A
 	done
 }
+
+# zone_clean ZONE WHEN: no broker of this world and nothing mounted on the
+# zone's root (after halt).
+zone_clean() {
+	assert_eq "$(zone_brokers)" "" "brokers $2"
+	assert_eq "$(zone_root_ds "$1")" "" "the zone's root $2"
+}
+
+# zone_up_once ZONE WHEN: the zone runs with exactly one broker.
+zone_up_once() {
+	assert_eq "$(zone_state "$1")" running "zone state $2"
+	assert_eq "$(zone_brokers | wc -l)" 1 "brokers $2"
+}
+
+@test "zoneadm boot, halt or reboot killed half-way: no orphan broker, never two, no root left that blocks the next boot" {
+	zbt_teardown
+	zone_setup
+	zone_install z1
+	write_conf "subuid_file = $TMP/subuid" "subgid_file = $TMP/subgid" "zfs = $KILL_WRAPPER"
+	export ZBE_KILL_COUNTER=$TMP/count ZBE_KILL_LOG=$TMP/zfs.log ZBE_KILL_AT=0 ZBE_KILL_SIGNAL=KILL
+	# the mutating zfs calls of boot and halt (zfs-fuse mounts with zfs
+	# mount; OpenZFS with mount(2), and may make none)
+	rm -f "$TMP/count"
+	zone_boot z1
+	kb=$(cat "$TMP/count" 2>/dev/null || echo 0)
+	rm -f "$TMP/count"
+	zoneadm -z z1 halt || fail "probe halt failed"
+	kh=$(cat "$TMP/count" 2>/dev/null || echo 0)
+	echo "# boot: $kb mutating calls, halt: $kh" >&3
+	zone_clean z1 "after the probe"
+	for n in $(seq 1 "$kb"); do
+		rm -f "$TMP/count"
+		ZBE_KILL_AT=$n run "$ZONEADM" -z z1 boot </dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
+		[ "$status" -eq 137 ] || fail "boot killed after call $n: exit $status; $output"
+		rm -f "$TMP/count"
+		zone_boot z1
+		zone_up_once z1 "after the boot that followed a kill at call $n"
+		zoneadm -z z1 halt || fail "halt after the kill at call $n failed"
+		zone_clean z1 "after halt (boot killed at call $n)"
+	done
+	# killed once its broker is up, while the container starts
+	"$ZONEADM" -z z1 boot </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
+	pid=$!
+	for _ in $(seq 200); do
+		[ -n "$(zone_brokers)" ] && break
+		sleep 0.05
+	done
+	[ -n "$(zone_brokers)" ] || fail "no broker came up during boot"
+	kill -KILL "$pid"
+	wait "$pid" || true
+	# whatever it left, halt takes it down, and the next boot has one broker
+	zoneadm -z z1 halt || fail "halt after a boot killed with its broker up failed"
+	zone_clean z1 "after halt (boot killed with its broker up)"
+	zone_boot z1
+	zone_up_once z1 "after the boot that followed it"
+	# halt killed after each of its mutating calls: a second halt finishes
+	# (or finds nothing left to stop), and the zone boots again
+	for n in $(seq 1 "$kh"); do
+		rm -f "$TMP/count"
+		ZBE_KILL_AT=$n run "$ZONEADM" -z z1 halt </dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
+		[ "$status" -eq 137 ] || fail "halt killed after call $n: exit $status; $output"
+		run "$ZONEADM" -z z1 halt </dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
+		[ "$status" -eq 0 ] || assert_contains "$output" "zone is not running" "second halt (call $n)"
+		zone_clean z1 "after the second halt (halt killed at call $n)"
+		rm -f "$TMP/count"
+		zone_boot z1
+		zone_up_once z1 "after boot (halt killed at call $n)"
+	done
+	# reboot (halt, then boot) killed after each of its mutating calls
+	rm -f "$TMP/count"
+	zoneadm -z z1 reboot || fail "probe reboot failed"
+	kr=$(cat "$TMP/count" 2>/dev/null || echo 0)
+	zone_up_once z1 "after the probe reboot"
+	for n in $(seq 1 "$kr"); do
+		rm -f "$TMP/count"
+		ZBE_KILL_AT=$n run "$ZONEADM" -z z1 reboot </dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
+		[ "$status" -eq 137 ] || fail "reboot killed after call $n: exit $status; $output"
+		if [ "$(zone_state z1)" != running ]; then
+			run "$ZONEADM" -z z1 halt </dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
+			zone_clean z1 "after halt (reboot killed at call $n)"
+			zone_boot z1
+		fi
+		zone_up_once z1 "after reboot killed at call $n"
+	done
+	zoneadm -z z1 halt || fail "the last halt failed"
+	zone_clean z1 "at the end"
+}
