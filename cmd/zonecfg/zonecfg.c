@@ -178,8 +178,8 @@ add(zbe_handle_t *h, const char *zone, int argc, char **argv)
 		if (strchr(argv[i], ',') != NULL || strchr(argv[i], '=') == NULL ||
 		    snprintf(val + used, sizeof(val) - used, "%s%s", i > 2 ? "," : "", argv[i]) >=
 		    (int)(sizeof(val) - used)) {
-			fprintf(stderr, "zonecfg: %s: a net property is key=value\n", argv[i]);
-			return 2;
+			fprintf(stderr, "zonecfg: %s: a net property is key=value without a comma\n", argv[i]);
+			return 1;
 		}
 	}
 	const char *kv[] = { val, NULL };
