@@ -1,10 +1,18 @@
 #!/usr/bin/env bats
 # Net resources: zonecfg add net physical=BRIDGE address=A/L defrouter=G
 # gives a zone a veth pair whose host end is on BRIDGE.  Each test makes its
-# bridge in a network namespace of its own and boots the zones in it
-# (nsenter --net: the mount namespace stays the test's), so nothing on the
-# machine's own network is touched; teardown deletes the namespace, and
-# with it every link in it, also when the test failed.
+# bridge in a network namespace of its own and boots the zones in it, so
+# nothing on the machine's own network is touched; teardown halts the zones
+# and deletes the namespace, and with it every link in it, also when the
+# test failed.
+#
+# The zones run with the test's mount namespace (zone roots, pool mounts)
+# but in that network namespace (nsenter --net), which takes two things:
+# liblxc finds the bridge through /sys/class/net, so the test binds a
+# sysfs of its namespace there (in the test run's private mount namespace,
+# undone at teardown); and liblxc's command socket is an abstract one, of
+# the network namespace its monitor runs in, so zoneadm, zlogin and lxc-*
+# reach a zone booted there only from there too.
 
 load helpers
 
@@ -19,16 +27,31 @@ setup() {
 	ip -n "$NETNS" link add "$BR" type bridge
 	ip -n "$NETNS" addr add "$NET.1/24" dev "$BR"
 	ip -n "$NETNS" link set "$BR" up
+	mkdir "$TMP/sys"
+	innet mount -t sysfs sysfs "$TMP/sys" || fail "mount the namespace's sysfs"
+	mount --bind "$TMP/sys/class/net" /sys/class/net || fail "bind /sys/class/net"
+	mount --bind "$TMP/sys/devices/virtual/net" /sys/devices/virtual/net || fail "bind /sys/devices/virtual/net"
 }
 
 teardown() {
-	local rc=0
+	local rc=0 z
+	if [ -n "${NETNS-}" ] && [ -e "/run/netns/$NETNS" ] && [ -d "$TMP/run/lxc" ]; then
+		for z in $(innet lxc-ls -P "$TMP/run/lxc" --running 2>/dev/null); do
+			timeout 60 innet "$ZONEADM" -z "$z" halt </dev/null >/dev/null 2>&1 3>&- ||
+			    innet lxc-stop -P "$TMP/run/lxc" -n "$z" -k >/dev/null 2>&1
+		done
+		[ -z "$(innet lxc-ls -P "$TMP/run/lxc" --running 2>/dev/null)" ] || rc=1
+	fi
+	mountpoint -q /sys/devices/virtual/net && umount /sys/devices/virtual/net
+	mountpoint -q /sys/class/net && umount /sys/class/net
+	[ -n "${TMP-}" ] && mountpoint -q "$TMP/sys" && umount "$TMP/sys"
 	zone_teardown || rc=1
 	[ -z "${NETNS-}" ] || ip netns del "$NETNS" 2>/dev/null || true
-	return $rc
+	[ "$rc" -eq 0 ] || fail "teardown: a zone of the test's network namespace was left running"
 }
 
 innet() { nsenter --net="/run/netns/$NETNS" "$@"; }
+zlogin_net() { innet "$ZLOGIN" "$@" </dev/null 3>&-; }
 
 # zoneadm in the test's network namespace (the helper's descriptor rules)
 zoneadm_net() {
@@ -58,24 +81,24 @@ bridge_ports() {
 	zoneadm_net -z z1 boot || fail "boot z1"
 	zoneadm_net -z z2 boot || fail "boot z2"
 
-	run --separate-stderr zlogin z1 ip -4 -o addr show dev eth0
+	run --separate-stderr zlogin_net z1 ip -4 -o addr show dev eth0
 	assert_status 0
 	assert_contains "$output" "inet $NET.2/24" "z1's address"
-	run --separate-stderr zlogin z1 ip route
+	run --separate-stderr zlogin_net z1 ip route
 	assert_contains "$output" "default via $NET.1 dev eth0" "z1's default route"
-	run --separate-stderr zlogin z2 ip route
+	run --separate-stderr zlogin_net z2 ip route
 	assert_not_contains "$output" "default" "z2 has no default route"
 
-	run --separate-stderr zlogin z1 ping -c 1 -W 5 "$NET.3"
+	run --separate-stderr zlogin_net z1 ping -c 1 -W 5 "$NET.3"
 	assert_status 0
-	run --separate-stderr zlogin z2 ping -c 1 -W 5 "$NET.2"
+	run --separate-stderr zlogin_net z2 ping -c 1 -W 5 "$NET.2"
 	assert_status 0
-	run --separate-stderr zlogin z1 ping -c 1 -W 5 "$NET.1"
+	run --separate-stderr zlogin_net z1 ping -c 1 -W 5 "$NET.1"
 	assert_status 0
-	run --separate-stderr innet ping -c 1 -W 5 "$NET.3"
+	run --separate-stderr innet busybox ping -c 1 -W 5 "$NET.3"
 	assert_status 0
 	# an address on no zone answers nobody
-	run --separate-stderr zlogin z1 ping -c 1 -W 1 "$NET.9"
+	run --separate-stderr zlogin_net z1 ping -c 1 -W 1 "$NET.9"
 	[ "$status" -ne 0 ] || fail "ping of $NET.9 answered"
 
 	# both host ends are on the test's bridge; the machine's own namespace
@@ -83,17 +106,17 @@ bridge_ports() {
 	assert_eq "$(bridge_ports | wc -l)" 2 "ports on $BR"
 	assert_eq "$(ip -o link | awk -F': ' '{ print $2 }' | sort)" "$host_links" "links of the machine's namespace"
 	# halted, the zone's pair is gone
-	zoneadm -z z1 halt || fail "halt z1"
+	zoneadm_net -z z1 halt || fail "halt z1"
 	assert_eq "$(bridge_ports | wc -l)" 1 "ports on $BR after halt"
-	run --separate-stderr zlogin z2 ping -c 1 -W 1 "$NET.2"
+	run --separate-stderr zlogin_net z2 ping -c 1 -W 1 "$NET.2"
 	[ "$status" -ne 0 ] || fail "the halted zone answered"
 }
 
 @test "without a net resource a zone has only lo; dhcp or no address leaves the address to the zone" {
 	zone_install z1
 	zoneadm_net -z z1 boot || fail "boot z1"
-	assert_eq "$(zlogin z1 ip -o link | awk -F': ' '{ print $2 }')" lo "links without a net resource"
-	zoneadm -z z1 halt || fail "halt"
+	assert_eq "$(zlogin_net z1 ip -o link | awk -F': ' '{ print $2 }')" lo "links without a net resource"
+	zoneadm_net -z z1 halt || fail "halt"
 	zonecfg -z z1 add net physical="$BR" address=dhcp || fail "add dhcp"
 	zonecfg -z z1 add net physical="$BR" || fail "add without address"
 	run --separate-stderr zonecfg -z z1 info
@@ -103,12 +126,12 @@ bridge_ports() {
 	assert_eq "$(jq -r '.net | map([.physical, (.address // "-"), (.defrouter // "-")] | join(" ")) | join(",")' \
 	    <<<"$output")" "$BR dhcp -,$BR - -" "info -j"
 	zoneadm_net -z z1 boot || fail "boot z1 with two nets"
-	assert_eq "$(zlogin z1 ip -o link | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | sort | xargs)" \
+	assert_eq "$(zlogin_net z1 ip -o link | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | sort | xargs)" \
 	    "eth0 eth1 lo" "links with two net resources"
-	assert_match "$(zlogin z1 ip -o link show dev eth0)" "state UP|,UP" "eth0 is up"
-	assert_eq "$(zlogin z1 ip -4 -o addr show dev eth0)" "" "no address on eth0 (dhcp: the zone's own client)"
+	assert_match "$(zlogin_net z1 ip -o link show dev eth0)" "state UP|,UP" "eth0 is up"
+	assert_eq "$(zlogin_net z1 ip -4 -o addr show dev eth0)" "" "no address on eth0 (dhcp: the zone's own client)"
 	assert_eq "$(bridge_ports | wc -l)" 2 "two ports on $BR"
-	zoneadm -z z1 halt || fail "halt"
+	zoneadm_net -z z1 halt || fail "halt"
 	zonecfg -z z1 remove net || fail "remove net"
 	assert_not_contains "$(conf_of z1)" "net=" "the file after remove net"
 }
