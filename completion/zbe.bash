@@ -359,9 +359,34 @@ _zbe_zonecfg_kv() { # $1: "create" or "set"
 		_zbe_reply "${list[@]}"
 		_zbe_nospace
 		;;
+	max-processes=* | capped-memory.physical=* | capped-cpu.ncpus=*) _zbe_reply "${cur%%=*}=none" ;;
 	*=*) ;;
 	*)
-		_zbe_reply zonepath= autoboot= be-ops= init=
+		_zbe_reply zonepath= autoboot= be-ops= init= id-base= be-quota= capped-memory.physical= \
+		    capped-cpu.ncpus= max-processes=
+		_zbe_nospace
+		;;
+	esac
+}
+
+# zonecfg add net: its properties; address=dhcp.  Bridges from the host's
+# network namespace (/sys/class/net/*/bridge).
+_zbe_zonecfg_net() {
+	local -a list
+	local b
+	case $cur in
+	physical=*)
+		for b in /sys/class/net/*/bridge; do
+			[[ -d $b ]] || continue
+			b=${b%/bridge}
+			list+=("physical=${b##*/}")
+		done
+		_zbe_reply "${list[@]}"
+		;;
+	address=*) _zbe_reply address=dhcp ;;
+	*=*) ;;
+	*)
+		_zbe_reply physical= address= defrouter=
 		_zbe_nospace
 		;;
 	esac
@@ -383,7 +408,7 @@ _zbe_zonecfg() {
 		return 0
 	fi
 	if ((cword == 3)); then
-		_zbe_reply create set info delete
+		_zbe_reply create set add remove info delete
 		return 0
 	fi
 	sub=${words[3]}
@@ -399,6 +424,13 @@ _zbe_zonecfg() {
 	set)
 		_zbe_scan 4 ""
 		((pos >= 0)) && _zbe_zonecfg_kv
+		;;
+	add | remove)
+		if ((cword == 4)); then
+			_zbe_reply net
+		elif [[ $sub == add && ${words[4]} == net ]]; then
+			_zbe_zonecfg_net
+		fi
 		;;
 	info)
 		_zbe_scan 4 ""

@@ -279,6 +279,32 @@ const char *zbe_zone_state_name(zbe_zone_state_t s);
 /* Ids a zone maps: uid and gid 0..65535, like a default subordinate range. */
 #define ZBE_ZONE_IDS 65536u
 
+/*
+ * A zone's resource caps (zonecfg capped-memory.physical, capped-cpu.ncpus,
+ * max-processes), written as cgroup limits into its LXC configuration at
+ * boot.  0: no cap.
+ */
+typedef struct zbe_zone_caps {
+	uint64_t memory;        /* bytes */
+	uint32_t cpu_centi;     /* CPUs x 100: 150 is 1.50 CPUs */
+	uint32_t max_processes; /* tasks (processes and threads) */
+} zbe_zone_caps_t;
+
+/* A zone's net resource: a veth pair on host bridge physical, its zone
+ * end ethN with a static IPv4 address (and a default route), "dhcp" (the
+ * zone's own client configures it) or no address at all. */
+#define ZBE_ZONE_NET_MAX 8
+#define ZBE_IFNAME_MAX 15 /* IFNAMSIZ - 1 */
+typedef struct zbe_zone_net {
+	char physical[ZBE_IFNAME_MAX + 1];
+	char address[20];   /* "a.b.c.d/len", "dhcp" or "" */
+	char defrouter[16]; /* "a.b.c.d" or "" */
+} zbe_zone_net_t;
+
+/* A Linux interface name: 1..15 of [A-Za-z0-9_.-], not "." or "..", not
+ * starting with '-' (it reaches ip(8)-style argv and lxc config lines). */
+bool zbe_ifname_valid(const char *name);
+
 typedef struct zbe_zone_info {
 	char *name;
 	char *zonepath;
@@ -293,7 +319,14 @@ typedef struct zbe_zone_info {
 	bool has_id_base; /* false: configured by a version without user namespaces */
 	uint32_t id_base; /* host uid and gid of the zone's root; its 65536 ids start here */
 	char *be_quota;   /* quota on <zpds>/rpool, or NULL */
+	zbe_zone_caps_t caps;
+	zbe_zone_net_t net[ZBE_ZONE_NET_MAX];
+	size_t nnet;
 } zbe_zone_info_t;
+
+/* "512M", "1.50", "200" or "-" for no cap, into buf. */
+const char *zbe_zone_caps_memory_str(const zbe_zone_caps_t *c, char *buf, size_t len);
+const char *zbe_zone_caps_cpu_str(const zbe_zone_caps_t *c, char *buf, size_t len);
 
 /* Every configured zone (one zfs call for all of them). */
 zbe_err_t zbe_zone_list(zbe_handle_t *h, zbe_zone_info_t **out, size_t *n);

@@ -24,6 +24,23 @@ fail(zbe_handle_t *h)
 	return 1;
 }
 
+/* list -v's CAPS column: "mem=512M,cpu=1.50,proc=200", "-" for none. */
+static const char *
+caps_column(const zbe_zone_caps_t *c, char *buf, size_t len)
+{
+	char mem[32], cpu[32], proc[24] = "";
+
+	zbe_zone_caps_memory_str(c, mem, sizeof(mem));
+	zbe_zone_caps_cpu_str(c, cpu, sizeof(cpu));
+	if (c->max_processes)
+		snprintf(proc, sizeof(proc), "%u", (unsigned)c->max_processes);
+	snprintf(buf, len, "%s%s%s%s%s%s", c->memory ? ",mem=" : "", c->memory ? mem : "",
+	    c->cpu_centi ? ",cpu=" : "", c->cpu_centi ? cpu : "", proc[0] ? ",proc=" : "", proc);
+	if (buf[0] == '\0')
+		snprintf(buf, len, "-");
+	return buf[0] == ',' ? buf + 1 : buf;
+}
+
 static int
 list(zbe_handle_t *h, int argc, char **argv)
 {
@@ -56,12 +73,12 @@ list(zbe_handle_t *h, int argc, char **argv)
 		return fail(h);
 	json_object *arr = json ? json_object_new_array() : NULL;
 	if (verbose && !parsable && !json)
-		printf("%-4s %-16s %-11s %-30s %-6s %s\n", "ID", "NAME", "STATUS", "PATH", "BRAND", "IP");
+		printf("%-4s %-16s %-11s %-30s %-6s %-6s %s\n", "ID", "NAME", "STATUS", "PATH", "BRAND", "IP", "CAPS");
 	/* the global zone first, as on illumos */
 	if (parsable)
 		printf("0:global:running:/::native:shared\n");
 	else if (verbose && !json)
-		printf("%-4s %-16s %-11s %-30s %-6s %s\n", "0", "global", "running", "/", "native", "shared");
+		printf("%-4s %-16s %-11s %-30s %-6s %-6s %s\n", "0", "global", "running", "/", "native", "shared", "-");
 	else if (!json)
 		printf("global\n");
 	for (size_t i = 0; i < n; i++) {
@@ -81,13 +98,21 @@ list(zbe_handle_t *h, int argc, char **argv)
 			json_object_object_add(o, "ip-type", json_object_new_string("excl"));
 			json_object_object_add(o, "dataset", z->dataset ? json_object_new_string(z->dataset) : NULL);
 			json_object_object_add(o, "root", z->mounted_zbe ? json_object_new_string(z->mounted_zbe) : NULL);
+			char mem[32], cpu[32];
+			zbe_zone_caps_memory_str(&z->caps, mem, sizeof(mem));
+			zbe_zone_caps_cpu_str(&z->caps, cpu, sizeof(cpu));
+			json_object_object_add(o, "capped-memory", z->caps.memory ? json_object_new_string(mem) : NULL);
+			json_object_object_add(o, "capped-cpu", z->caps.cpu_centi ? json_object_new_string(cpu) : NULL);
+			json_object_object_add(o, "max-processes", z->caps.max_processes ?
+			    json_object_new_int64(z->caps.max_processes) : NULL);
 			json_object_array_add(arr, o);
 		} else if (parsable) {
 			printf("%s:%s:%s:%s:%s:lxc:excl\n", id, z->name, zbe_zone_state_name(z->state), z->zonepath,
 			    z->uuid ? z->uuid : "");
 		} else if (verbose) {
-			printf("%-4s %-16s %-11s %-30s %-6s %s\n", id, z->name, zbe_zone_state_name(z->state),
-			    z->zonepath, "lxc", "excl");
+			char caps[96];
+			printf("%-4s %-16s %-11s %-30s %-6s %-6s %s\n", id, z->name, zbe_zone_state_name(z->state),
+			    z->zonepath, "lxc", "excl", caps_column(&z->caps, caps, sizeof(caps)));
 		} else {
 			printf("%s\n", z->name);
 		}

@@ -1,6 +1,8 @@
 /*
  * zonecfg -z zone create -p zonepath=/path [-p key=value]...
  * zonecfg -z zone set key=value...
+ * zonecfg -z zone add net physical=bridge [address=a.b.c.d/len|dhcp] [defrouter=a.b.c.d]
+ * zonecfg -z zone remove net
  * zonecfg -z zone info [-j]
  * zonecfg -z zone delete [-F]
  */
@@ -20,6 +22,64 @@ fail(zbe_handle_t *h)
 {
 	fprintf(stderr, "zonecfg: %s\n", zbe_errmsg(h));
 	return 1;
+}
+
+/* The caps as illumos shows its capped-memory and capped-cpu resources,
+ * "none" where there is no cap; then one line per net resource. */
+static void
+print_limits(const zbe_zone_info_t *z)
+{
+	char mem[32], cpu[32];
+
+	printf("capped-memory.physical: %s\n", z->caps.memory ? zbe_zone_caps_memory_str(&z->caps, mem, sizeof(mem))
+	    : "none");
+	printf("capped-cpu.ncpus: %s\n", z->caps.cpu_centi ? zbe_zone_caps_cpu_str(&z->caps, cpu, sizeof(cpu))
+	    : "none");
+	if (z->caps.max_processes)
+		printf("max-processes: %u\n", (unsigned)z->caps.max_processes);
+	else
+		printf("max-processes: none\n");
+	for (size_t i = 0; i < z->nnet; i++)
+		printf("net: physical=%s address=%s defrouter=%s\n", z->net[i].physical,
+		    z->net[i].address[0] ? z->net[i].address : "none",
+		    z->net[i].defrouter[0] ? z->net[i].defrouter : "none");
+}
+
+static json_object *
+str_or_null(const char *s)
+{
+	return s[0] != '\0' ? json_object_new_string(s) : NULL;
+}
+
+static void
+add_limits_json(json_object *o, const zbe_zone_info_t *z)
+{
+	char buf[32];
+	json_object *mem = NULL, *cpu = NULL, *nets = json_object_new_array();
+
+	if (z->caps.memory) {
+		mem = json_object_new_object();
+		json_object_object_add(mem, "physical", json_object_new_string(
+		    zbe_zone_caps_memory_str(&z->caps, buf, sizeof(buf))));
+		json_object_object_add(mem, "physical-bytes", json_object_new_int64((int64_t)z->caps.memory));
+	}
+	if (z->caps.cpu_centi) {
+		cpu = json_object_new_object();
+		json_object_object_add(cpu, "ncpus", json_object_new_double_s(z->caps.cpu_centi / 100.0,
+		    zbe_zone_caps_cpu_str(&z->caps, buf, sizeof(buf))));
+	}
+	json_object_object_add(o, "capped-memory", mem);
+	json_object_object_add(o, "capped-cpu", cpu);
+	json_object_object_add(o, "max-processes", z->caps.max_processes ?
+	    json_object_new_int64(z->caps.max_processes) : NULL);
+	for (size_t i = 0; i < z->nnet; i++) {
+		json_object *n = json_object_new_object();
+		json_object_object_add(n, "physical", json_object_new_string(z->net[i].physical));
+		json_object_object_add(n, "address", str_or_null(z->net[i].address));
+		json_object_object_add(n, "defrouter", str_or_null(z->net[i].defrouter));
+		json_object_array_add(nets, n);
+	}
+	json_object_object_add(o, "net", nets);
 }
 
 static int
@@ -45,6 +105,7 @@ info(zbe_handle_t *h, const char *zone, bool json)
 			json_object_object_add(o, "uuid", z->uuid ? json_object_new_string(z->uuid) : NULL);
 			json_object_object_add(o, "id-base", z->has_id_base ? json_object_new_int64(z->id_base) : NULL);
 			json_object_object_add(o, "be-quota", z->be_quota ? json_object_new_string(z->be_quota) : NULL);
+			add_limits_json(o, z);
 			json_object_object_add(o, "state", json_object_new_string(zbe_zone_state_name(z->state)));
 			json_object_object_add(o, "dataset", z->dataset ? json_object_new_string(z->dataset) : NULL);
 			printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
@@ -60,6 +121,7 @@ info(zbe_handle_t *h, const char *zone, bool json)
 			else
 				printf("id-base: -\n");
 			printf("be-quota: %s\n", z->be_quota ? z->be_quota : "none");
+			print_limits(z);
 		}
 		rc = 0;
 	}
@@ -100,6 +162,39 @@ set(zbe_handle_t *h, const char *zone, int argc, char **argv)
 	if (argc < 2)
 		return usage();
 	return zbe_zone_configure(h, zone, (const char *const *)argv + 1, false) == ZBE_OK ? 0 : fail(h);
+}
+
+/* add net key=value...: one net resource, "net=k=v,k=v" for the library. */
+static int
+add(zbe_handle_t *h, const char *zone, int argc, char **argv)
+{
+	char val[256] = "net=";
+	zbe_err_t err;
+
+	if (argc < 3 || strcmp(argv[1], "net") != 0)
+		return usage();
+	for (int i = 2; i < argc; i++) {
+		size_t used = strlen(val);
+		if (strchr(argv[i], ',') != NULL || strchr(argv[i], '=') == NULL ||
+		    snprintf(val + used, sizeof(val) - used, "%s%s", i > 2 ? "," : "", argv[i]) >=
+		    (int)(sizeof(val) - used)) {
+			fprintf(stderr, "zonecfg: %s: a net property is key=value without a comma\n", argv[i]);
+			return 1;
+		}
+	}
+	const char *kv[] = { val, NULL };
+	err = zbe_zone_configure(h, zone, kv, false);
+	return err == ZBE_OK ? 0 : fail(h);
+}
+
+static int
+remove_cmd(zbe_handle_t *h, const char *zone, int argc, char **argv)
+{
+	const char *kv[] = { "net=none", NULL };
+
+	if (argc != 2 || strcmp(argv[1], "net") != 0)
+		return usage();
+	return zbe_zone_configure(h, zone, kv, false) == ZBE_OK ? 0 : fail(h);
 }
 
 static int
@@ -148,6 +243,8 @@ static const struct command {
 } commands[] = {
 	{ "create", create, "create -p zonepath=/path [-p key=value]..." },
 	{ "set", set, "set key=value..." },
+	{ "add", add, "add net physical=bridge [address=a.b.c.d/len|dhcp] [defrouter=a.b.c.d]" },
+	{ "remove", remove_cmd, "remove net" },
 	{ "info", info_cmd, "info [-j]" },
 	{ "delete", delete, "delete [-F]" },
 };
@@ -160,7 +257,8 @@ usage(void)
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(stderr, "\tzonecfg -z zone %s\n", commands[i].usage);
 	fprintf(stderr, "keys: zonepath, autoboot (true|false), be-ops (allow|deny), init, id-base (auto|N), "
-	    "be-quota (SIZE|none)\n");
+	    "be-quota (SIZE|none), capped-memory.physical (SIZE|none), capped-cpu.ncpus (N.NN|none), "
+	    "max-processes (N|none)\n");
 	return 2;
 }
 

@@ -40,3 +40,13 @@ zbe_zone_name_valid(const char *name)
 {
 	return zbe_name_valid(name) && strchr(name, ':') == NULL && strcmp(name, "global") != 0;
 }
+
+bool
+zbe_ifname_valid(const char *name)
+{
+	size_t n = name != NULL ? strlen(name) : 0;
+
+	if (n == 0 || n > ZBE_IFNAME_MAX || name[0] == '-' || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return false;
+	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
+}

@@ -46,6 +46,21 @@ zone_names(void **state)
 	assert_false(zbe_zone_name_valid("../z"));
 }
 
+/* interface names reach lxc config lines: 15 characters, no separators */
+static void
+interface_names(void **state)
+{
+	(void)state;
+	const char *ok[] = { "br0", "lxcbr0", "a", "br-lan.10", "abcdefghijklmno", "vm_br" };
+	const char *bad[] = { "", "abcdefghijklmnop", "-br", ".", "..", "br 0", "br0\n", "br/0", "br:0",
+	    "br,0", "br=0", "br;0" };
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		assert_true(zbe_ifname_valid(ok[i]));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(zbe_ifname_valid(bad[i]));
+	assert_false(zbe_ifname_valid(NULL));
+}
+
 int
 main(void)
 {
@@ -53,6 +68,7 @@ main(void)
 		cmocka_unit_test(valid_names),
 		cmocka_unit_test(invalid_names),
 		cmocka_unit_test(zone_names),
+		cmocka_unit_test(interface_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

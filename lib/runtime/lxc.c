@@ -255,7 +255,7 @@ configure(zbe_handle_t *h, struct lxc_container *c, const zbe_lxc_spec_t *s, con
 		{ "lxc.idmap", uidmap },
 		{ "lxc.idmap", gidmap },
 		{ "lxc.init.cmd", s->init },
-		{ "lxc.net.0.type", "empty" }, /* own netns with only lo */
+		{ "lxc.net.0.type", s->nnet == 0 ? "empty" : NULL }, /* own netns with only lo */
 		{ "lxc.apparmor.profile", "unconfined" },
 		{ "lxc.autodev", "1" }, /* tmpfs /dev with null, zero, tty, ... only */
 		{ "lxc.mount.auto", "proc:mixed sys:ro" },
@@ -288,6 +288,9 @@ configure(zbe_handle_t *h, struct lxc_container *c, const zbe_lxc_spec_t *s, con
 	for (size_t i = 0; i < sizeof(cfg) / sizeof(cfg[0]); i++)
 		if (cfg[i].val != NULL && !c->set_config_item(c, cfg[i].key, cfg[i].val))
 			return zbe_fail_sys(h, ZBE_EZONE, 0, "lxc: cannot set %s = %s", cfg[i].key, cfg[i].val);
+	zbe_err_t err = zbe_lxc_limits_config(h, c, s);
+	if (err != ZBE_OK)
+		return err;
 	if (!c->save_config(c, NULL))
 		return zbe_fail_sys(h, ZBE_EZONE, 0, "lxc: cannot save config in %s", dir);
 	return ZBE_OK;

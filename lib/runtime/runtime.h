@@ -37,6 +37,11 @@ typedef struct zbe_lxc_spec {
 	/* Host uid and gid of the zone's root: lxc.idmap u/g 0 id_base 65536.
 	 * Never 0 (start refuses: a zone always has a user namespace). */
 	uint32_t id_base;
+	/* Resource caps (NULL: none) and net resources (nnet 0: the zone has
+	 * a network namespace with only lo), see lxc_limits.c. */
+	const zbe_zone_caps_t *caps;
+	const zbe_zone_net_t *net;
+	size_t nnet;
 } zbe_lxc_spec_t;
 
 /*
@@ -79,6 +84,17 @@ pid_t zbe_lxc_init_pid(const char *name, const char *lxcpath);
  */
 zbe_err_t zbe_lxc_attach(zbe_handle_t *h, const char *name, const char *lxcpath, char *const argv[],
     int *exit_status);
+
+/*
+ * The caps and nets of spec as container config items (lxc_limits.c):
+ * cgroup keys for the host's cgroup layout (lxc.cgroup2.* on a cgroup v2
+ * host, lxc.cgroup.* on a v1 or hybrid one), one veth per net resource.
+ * set(c, key, value) is the container's set_config_item.
+ */
+struct lxc_container;
+zbe_err_t zbe_lxc_limits_config(zbe_handle_t *h, struct lxc_container *c, const zbe_lxc_spec_t *spec);
+/* True when /sys/fs/cgroup is a cgroup2 mount: the unified hierarchy only. */
+bool zbe_cgroup_v2_host(void);
 
 /* ---- the minimal image (image.c) ---- */
 

@@ -121,12 +121,21 @@ typedef struct zbe_zone_conf {
 	bool id_base_auto; /* "id-base=auto" was given: allocate one (configure) */
 	uint32_t id_base;
 	char *be_quota; /* the quota on <zpds>/rpool ("10G"), or NULL */
+	zbe_zone_caps_t caps; /* capped-memory.physical, capped-cpu.ncpus, max-processes */
+	zbe_zone_net_t net[ZBE_ZONE_NET_MAX]; /* "net=physical=...,address=...": one line each */
+	size_t nnet;
 } zbe_zone_conf_t;
 
 zbe_err_t zbe_zone_conf_read(zbe_handle_t *h, const char *zone, zbe_zone_conf_t *zc);
 zbe_err_t zbe_zone_conf_write(zbe_handle_t *h, const zbe_zone_conf_t *zc);
 zbe_err_t zbe_zone_conf_set(zbe_handle_t *h, zbe_zone_conf_t *zc, const char *kv);
 void zbe_zone_conf_free(zbe_zone_conf_t *zc);
+/* The caps and net keys (zone_limits.c): *known is false for any other
+ * key.  "net=physical=IF[,address=A/L|dhcp][,defrouter=G]" adds a net
+ * resource, "net=none" removes them all; each cap takes "none". */
+zbe_err_t zbe_zone_conf_set_limit(zbe_handle_t *h, zbe_zone_conf_t *zc, const char *key, const char *v,
+    bool *known);
+void zbe_zone_limits_write(FILE *f, const zbe_zone_conf_t *zc);
 /* <zones_dir>/<zone>.conf (malloc). */
 char *zbe_zone_conf_path(zbe_handle_t *h, const char *zone);
 /* Names of every configured zone, sorted (NULL-terminated, zbe_strv_free). */

@@ -134,7 +134,12 @@ zbe_zone_conf_set(zbe_handle_t *h, zbe_zone_conf_t *zc, const char *kv)
 		free(zc->uuid);
 		zc->uuid = strdup(v);
 	} else {
-		return zbe_fail(h, ZBE_EINVAL, kv, "unknown property (zonepath, autoboot, be-ops, init, id-base, be-quota)");
+		bool known;
+		zbe_err_t err = zbe_zone_conf_set_limit(h, zc, key, v, &known);
+		if (!known)
+			return zbe_fail(h, ZBE_EINVAL, kv, "unknown property (zonepath, autoboot, be-ops, init, id-base, "
+			    "be-quota, capped-memory.physical, capped-cpu.ncpus, max-processes, net)");
+		return err;
 	}
 	return ZBE_OK;
 }
@@ -208,6 +213,7 @@ zbe_zone_conf_write(zbe_handle_t *h, const zbe_zone_conf_t *zc)
 		fprintf(f, "id-base=%u\n", (unsigned)zc->id_base);
 	if (zc->be_quota != NULL)
 		fprintf(f, "be-quota=%s\n", zc->be_quota);
+	zbe_zone_limits_write(f, zc);
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
 		err = zbe_fail(h, ZBE_EIO, tmp, "%s", strerror(errno));
 		fclose(f);

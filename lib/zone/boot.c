@@ -45,6 +45,9 @@ start_zone(zbe_handle_t *h, const zbe_zone_conf_t *zc, const char *root)
 		.sockdir_zone = ZBE_ZONE_SOCKDIR,
 		.prestart_hook = h->prestart_hook,
 		.id_base = zc->id_base,
+		.caps = &zc->caps,
+		.net = zc->net,
+		.nnet = zc->nnet,
 	};
 	int mfd = open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (mfd >= 0)

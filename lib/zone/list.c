@@ -62,6 +62,9 @@ zbe_zone_list(zbe_handle_t *h, zbe_zone_info_t **out, size_t *nout)
 		zi->has_id_base = zc.has_id_base;
 		zi->id_base = zc.id_base;
 		zi->be_quota = zbe_strdup(zc.be_quota);
+		zi->caps = zc.caps;
+		memcpy(zi->net, zc.net, sizeof(zi->net));
+		zi->nnet = zc.nnet;
 		if (zbe_zone_dataset(h, &zc, &zi->dataset) != ZBE_OK)
 			zi->dataset = NULL;
 		zi->state = zbe_zone_state_of(h, &t, zc.name, zi->dataset);

@@ -194,8 +194,14 @@ got:      $(echo $output)"
 
 @test "completion: zonecfg and zlogin" {
 	assert_offers "zonecfg -z " web db
-	assert_offers "zonecfg -z web " create set info delete
-	assert_offers "zonecfg -z web set " zonepath= autoboot= be-ops= init=
+	assert_offers "zonecfg -z web " create set add remove info delete
+	assert_offers "zonecfg -z web set " zonepath= autoboot= be-ops= init= id-base= be-quota= \
+	    capped-memory.physical= capped-cpu.ncpus= max-processes=
+	assert_offers "zonecfg -z web set max-processes=" none
+	assert_offers "zonecfg -z web add " net
+	assert_offers "zonecfg -z web remove " net
+	assert_offers "zonecfg -z web add net " physical= address= defrouter=
+	assert_offers "zonecfg -z web add net address=" dhcp
 	assert_offers "zonecfg -z web set be-ops=" allow deny
 	assert_offers "zonecfg -z web create -p autoboot=t" true
 	assert_offers "zonecfg -z web info -" -j

@@ -174,11 +174,11 @@ z1" "list (running zones only)"
 
 	run --separate-stderr "$ZONEADM" list -cv
 	assert_status 0
-	assert_match "${lines[0]}" '^ID +NAME +STATUS +PATH +BRAND +IP$' "list -cv header"
-	assert_match "${lines[1]}" '^0 +global +running +/ +native +shared$' "list -cv global"
-	assert_match "${lines[2]}" "^1 +z1 +running +$TMP/zones/z1 +lxc +excl\$" "list -cv z1"
-	assert_match "${lines[3]}" "^- +z2 +installed +$TMP/zones/z2 +lxc +excl\$" "list -cv z2"
-	assert_match "${lines[4]}" "^- +z3 +configured +$TMP/zones/z3 +lxc +excl\$" "list -cv z3"
+	assert_match "${lines[0]}" '^ID +NAME +STATUS +PATH +BRAND +IP +CAPS$' "list -cv header"
+	assert_match "${lines[1]}" '^0 +global +running +/ +native +shared +-$' "list -cv global"
+	assert_match "${lines[2]}" "^1 +z1 +running +$TMP/zones/z1 +lxc +excl +-\$" "list -cv z1"
+	assert_match "${lines[3]}" "^- +z2 +installed +$TMP/zones/z2 +lxc +excl +-\$" "list -cv z2"
+	assert_match "${lines[4]}" "^- +z3 +configured +$TMP/zones/z3 +lxc +excl +-\$" "list -cv z3"
 	assert_eq "${#lines[@]}" 5 "list -cv lines"
 
 	run --separate-stderr "$ZONEADM" list -cj
