@@ -161,8 +161,8 @@ parse_net(zbe_handle_t *h, const char *v, zbe_zone_net_t *net)
 	if (net->physical[0] == '\0')
 		return zbe_fail(h, ZBE_EINVAL, v, "a net resource needs physical=BRIDGE");
 	if (net->defrouter[0] != '\0') {
-		uint32_t a, g;
-		unsigned l;
+		uint32_t a = 0, g = 0;
+		unsigned l = 0;
 		if (net->address[0] == '\0' || strcmp(net->address, "dhcp") == 0)
 			return zbe_fail(h, ZBE_EINVAL, v, "defrouter needs a static address");
 		parse_cidr(net->address, &a, &l);
