@@ -136,7 +136,9 @@ typedef struct zbe_be_info {
 	char *parentbe_name;/* zone BEs: that host BE's name, "orphan", or NULL if none */
 	bool active_prop;   /* zone BEs: org.opensolaris.libbe:active=on */
 	bool running;       /* N: the running BE (zone: the running zone's root) */
-	bool next;          /* R: active on reboot (zone: selected at next boot) */
+	bool next;          /* R: active on reboot (zone: selected at next boot); with a
+	                       one-time activation pending, the BE it returns to */
+	bool once;          /* T: host BEs: active for the next boot only (beadm activate -t) */
 	bool foreign;       /* !: zone BE of another host BE, not bootable now */
 	bool incomplete;    /* I: half-made or half-destroyed by an interrupted operation */
 	bool policy_auto;   /* org.opensolaris.libbe:policy=auto: beadm prune may destroy it */
@@ -175,6 +177,9 @@ zbe_err_t zbe_create(zbe_handle_t *h, const zbe_create_opts_t *o);
 zbe_err_t zbe_snapshot(zbe_handle_t *h, const char *be, const char *snap);
 
 zbe_err_t zbe_activate(zbe_handle_t *h, const char *be);
+/* beadm activate -t: the next boot of the host only comes up in be; the
+ * boot after it in the BE active before (a later zbe_activate confirms be). */
+zbe_err_t zbe_activate_once(zbe_handle_t *h, const char *be);
 /* beadm run: the command succeeded; the BE made with .pending is whole. */
 zbe_err_t zbe_run_done(zbe_handle_t *h, const char *be);
 

@@ -194,5 +194,12 @@ zbe_err_t zbe_set_bootfs(zbe_handle_t *h, const char *be_ds);
  * host scope, each zone's active ZBE of it) until none has an origin. */
 zbe_err_t zbe_activate_locked(zbe_handle_t *h, const zbe_state_t *st,
     const zbe_zone_containers_t *zones, const char *be_ds, const char *uuid, zbe_undo_t *undo);
+/* beadm activate -t: record permanent (a BE name) as the BE to return to
+ * on the host's container, then point bootfs at be_ds.  No promotion: the
+ * permanent BE stays what the others depend on. */
+zbe_err_t zbe_activate_once_locked(zbe_handle_t *h, const zbe_state_t *st, const char *be_ds,
+    const char *permanent, zbe_undo_t *undo);
+/* Set (value NULL: clear) the one-time activation's marker (no undo). */
+zbe_err_t zbe_set_revert(zbe_handle_t *h, const zbe_state_t *st, const char *value);
 
 #endif
