@@ -235,6 +235,7 @@ typedef enum zbe_prune_action {
 	ZBE_PRUNE_KEEP_RUNNING, /* the running BE (zone: the running zone's root) */
 	ZBE_PRUNE_KEEP_NEXT,    /* active on reboot (zone: selected at next boot) */
 	ZBE_PRUNE_KEEP_BACKS,   /* a snapshot of it is the origin of a BE that stays */
+	ZBE_PRUNE_KEEP_ONCE,    /* host: the one-time BE of activate -t, or the BE it returns to */
 	ZBE_PRUNE_FAILED,       /* its destroy failed: error says why */
 } zbe_prune_action_t;
 
@@ -258,7 +259,8 @@ typedef struct zbe_prune_result {
  * Keep the newest `keep` automatic BEs of the scope; of the older ones,
  * oldest first, destroy each (as beadm destroy -s does, zones' BEs of a
  * host BE along) while the pool's free space is under min_free (0: destroy
- * every one), never the running BE, the one active on reboot, nor one
+ * every one), never the running BE, the one active on reboot, the
+ * one-time BE of a pending activate -t and the one it returns to, nor one
  * whose snapshot backs a BE that stays.  plan_only: decide, change
  * nothing.  A failed destroy is recorded and the others go on; the result
  * is then ZBE_EZFS-like (the first failure's code) with *out still set.

@@ -116,8 +116,10 @@ decide(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t **cand, zbe_prune_
 			e->action = ZBE_PRUNE_KEEP_NEWEST;
 		else if (zbe_state_running(st, be))
 			e->action = ZBE_PRUNE_KEEP_RUNNING;
-		/* bootfs, the one-time BE of activate -t among them, and the BE it returns to */
-		else if (zbe_state_next(h, st, be) || zbe_state_returns_to(h, st, be))
+		/* a pending activate -t: both the one-time BE and the BE it returns to */
+		else if (zbe_state_once(h, st, be) || zbe_state_returns_to(h, st, be))
+			e->action = ZBE_PRUNE_KEEP_ONCE;
+		else if (zbe_state_next(h, st, be))
 			e->action = ZBE_PRUNE_KEEP_NEXT;
 		else if ((b = backs(st, be, gone, ngone)) != NULL) {
 			e->action = ZBE_PRUNE_KEEP_BACKS;

@@ -94,7 +94,7 @@ finish_once(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, const zb
 	zbe_err_t err = ZBE_OK;
 
 	if (be == NULL || revert == NULL || strcmp(revert, j->arg) != 0) {
-		*what = be == NULL ? "dropped (the boot environment is gone)" : "dropped (a boot since consumed it)";
+		*what = be == NULL ? "dropped (the boot environment is gone)" : "dropped (no marker: it had not begun, or a boot consumed it)";
 		return ZBE_OK;
 	}
 	*what = "finished";

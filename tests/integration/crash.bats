@@ -126,6 +126,52 @@ check_clean() {
 	done
 }
 
+# The boot script of activate -t, run as the initramfs of the BE mounted
+# at $TMP/root runs it (the running BE here: bootfs is where it boots).
+boot_here() {
+	env rootmnt="$TMP/root" sh "$ZBT_SRC/dist/initramfs-tools/scripts/local-bottom/zbe" 2>/dev/null ||
+	    fail "boot script failed"
+}
+
+revert() {
+	zfs get -H -o value -s local "$REVERT_PROP" "$POOL/ROOT"
+}
+
+@test "activate -t killed after each mutating call: finished by the next command, or dropped after a boot" {
+	beadm create NEW
+	before=$(state)
+	use_killer
+	count activate -t NEW
+	beadm activate GBE1
+	assert_same "$before" "$(state)" "pool after the probe"
+	for n in $(seq 1 $((K - 1))); do
+		killed "$n" activate -t NEW
+		assert_eq "$(flags_of NEW)" "$(bootfs | grep -qx "$(ds NEW)" && echo T || echo -)" "NEW (call $n)"
+		check_reports "interrupted operation 'activate-t NEW'"
+		run --separate-stderr beadm check -r
+		assert_status 0
+		# as before, or as the whole command leaves it: never bootfs moved without a way back
+		if [ "$(revert)" = GBE1 ]; then
+			assert_eq "$(bootfs)" "$(ds NEW)" "bootfs after the repair (call $n)"
+		else
+			assert_same "$before" "$(state)" "pool after the repair (call $n)"
+		fi
+		check_clean
+		beadm activate GBE1
+		# the same kill, then a boot before any beadm: the boot consumes the
+		# marker, and the next command drops what is left of the activation
+		killed "$n" activate -t NEW
+		boot_here
+		assert_eq "$(bootfs)" "$GBE1" "bootfs after the boot (call $n)"
+		run --separate-stderr beadm create OTHER
+		assert_status 0
+		assert_contains "$stderr" "an interrupted 'activate-t NEW' was dropped" "call $n"
+		beadm destroy -F OTHER
+		assert_same "$before" "$(state)" "pool after the boot and the recovery (call $n)"
+		check_clean
+	done
+}
+
 @test "destroy killed after each mutating call: finished by the next command" {
 	use_killer
 	beadm create A

@@ -38,6 +38,7 @@ UUID_PROP=org.opensolaris.libbe:uuid
 DESC_PROP=org.opensolaris.libbe:description
 JOURNAL_PROP=org.zbe:journal
 OP_PROP=org.zbe:op
+REVERT_PROP=org.zbe:nextboot-revert
 
 # ---- assertions (print what they saw, then fail) -------------------------
 
@@ -130,7 +131,7 @@ snapshots_of() { # dataset: its snapshots and its children's
 # the properties beadm manages, bootfs and the pool's mounts.
 state() {
 	zfs get -H -r -o name,property,value,source \
-	    type,origin,mountpoint,canmount,$UUID_PROP,$DESC_PROP,$AUTO_PROP,org.opensolaris.libbe:active,$JOURNAL_PROP,$OP_PROP \
+	    type,origin,mountpoint,canmount,$UUID_PROP,$DESC_PROP,$AUTO_PROP,org.opensolaris.libbe:active,$JOURNAL_PROP,$OP_PROP,$REVERT_PROP \
 	    "$POOL" | sort
 	echo "bootfs=$(bootfs)"
 	pool_mounts
