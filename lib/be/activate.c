@@ -68,6 +68,8 @@ zbe_activate(zbe_handle_t *h, const char *name)
 		else
 			err = adopt(&op, name);
 	}
+	if (err == ZBE_OK)
+		err = zbe_check_bootable(h, &op.st, op.be);
 	/* a kill between the steps: the next command finishes the activation */
 	if (err == ZBE_OK)
 		err = zbe_journal_begin(&op, ZBE_JOURNAL_ACTIVATE, name, op.be->uuid);
@@ -102,11 +104,14 @@ zbe_activate_once(zbe_handle_t *h, const char *name)
 		err = zbe_fail(h, ZBE_EBOOTFS, name,
 		    "cannot activate for one boot: no boot environment to return to (bootfs names none); "
 		    "activate one first (beadm activate BE)");
-	else if (strcmp(permanent, name) == 0) {
+	else
+		err = zbe_check_bootable(h, &op.st, op.be);
+	if (err == ZBE_OK && strcmp(permanent, name) == 0) {
 		/* back to the permanent one: the pending one-time activation goes */
 		if ((err = zbe_journal_begin(&op, ZBE_JOURNAL_ACTIVATE, name, op.be->uuid)) == ZBE_OK)
 			err = zbe_activate_locked(h, &op.st, &op.zones, op.be->name, op.be->uuid, &op.undo);
-	} else if ((err = zbe_journal_begin(&op, ZBE_JOURNAL_ONCE, name, permanent)) == ZBE_OK)
+	} else if (err == ZBE_OK && (err = zbe_journal_begin(&op, ZBE_JOURNAL_ONCE, name, permanent)) == ZBE_OK) {
 		err = zbe_activate_once_locked(h, &op.st, op.be->name, permanent, &op.undo);
+	}
 	return zbe_op_end(&op, err);
 }

@@ -27,6 +27,13 @@ count() {
 	K=$(cat "$TMP/count")
 }
 
+# J: after count, the number of the call that set the journal (the calls
+# before it are activate's look at the BE's /boot: a mount and its unmount).
+journal_call() {
+	J=$(awk -F'\t' -v p="$JOURNAL_PROP=" 'index($2, p) { print $1; exit }' "$TMP/zfs.log")
+	[ -n "$J" ] || fail "no journal call in $(cat "$TMP/zfs.log")"
+}
+
 # killed N ARGS...: run beadm ARGS, killed after mutating call N.
 killed() {
 	local n=$1
@@ -110,9 +117,11 @@ check_clean() {
 @test "activate killed after each mutating call: finished by the next command" {
 	beadm create NEW
 	use_killer
+	rm -f "$TMP/zfs.log"
 	count activate NEW
+	journal_call
 	beadm activate GBE1
-	for n in $(seq 1 $((K - 1))); do
+	for n in $(seq "$J" $((K - 1))); do
 		killed "$n" activate NEW
 		assert_eq "$(flags_of NEW)" "-" "NEW is whole (call $n)"
 		check_reports "interrupted operation 'activate NEW'"
@@ -141,10 +150,12 @@ revert() {
 	beadm create NEW
 	before=$(state)
 	use_killer
+	rm -f "$TMP/zfs.log"
 	count activate -t NEW
+	journal_call
 	beadm activate GBE1
 	assert_same "$before" "$(state)" "pool after the probe"
-	for n in $(seq 1 $((K - 1))); do
+	for n in $(seq "$J" $((K - 1))); do
 		killed "$n" activate -t NEW
 		assert_eq "$(flags_of NEW)" "$(bootfs | grep -qx "$(ds NEW)" && echo T || echo -)" "NEW (call $n)"
 		check_reports "interrupted operation 'activate-t NEW'"
@@ -169,6 +180,40 @@ revert() {
 		beadm destroy -F OTHER
 		assert_same "$before" "$(state)" "pool after the boot and the recovery (call $n)"
 		check_clean
+	done
+}
+
+@test "activate killed during its look at the BE's /boot: nothing activated; unmount restores the BE" {
+	beadm create NEW
+	before=$(state)
+	use_killer
+	rm -f "$TMP/zfs.log"
+	count activate NEW
+	journal_call
+	beadm activate GBE1
+	[ "$J" -gt 1 ] || fail "activate of the unmounted NEW did not mount it to look (journal at call $J)"
+	for n in $(seq 1 $((J - 1))); do
+		killed "$n" activate NEW
+		assert_eq "$(bootfs)" "$GBE1" "bootfs (call $n)"
+		run --separate-stderr beadm check
+		assert_not_contains "$output" "interrupted operation" "call $n"
+		# at worst the BE stays mounted in its /tmp directory, as a killed beadm mount leaves it
+		at=$(mounted_at "$(ds NEW)")
+		if [ -n "$at" ]; then
+			beadm unmount NEW || fail "unmount NEW (call $n)"
+			rmdir "$at"
+		fi
+		# zfs-fuse mounts a legacy root through a temporary mountpoint: a kill
+		# between that set and the mount, or the unmount and the set back,
+		# leaves it set (not mounted; beadm mount and activate still work)
+		mp=$(prop "$(ds NEW)" mountpoint)
+		if [ "$mp" != legacy ]; then
+			! on_openzfs || fail "NEW's mountpoint left at $mp (call $n)"
+			assert_match "$mp" '^/tmp/zbe-mnt\.' "NEW's mountpoint (call $n)"
+			zfs set mountpoint=legacy "$(ds NEW)"
+			rmdir "$mp" 2>/dev/null || true
+		fi
+		assert_same "$before" "$(state)" "pool after the unmount (call $n)"
 	done
 }
 

@@ -4,6 +4,7 @@
 #   POOL/ROOT               mountpoint=none (the BE container)
 #   POOL/ROOT/GBE1          the running BE: mounted at $TMP/root
 #   POOL/ROOT/GBE1/var      a child dataset, mounted at $TMP/root/var
+# GBE1's /boot has a kernel and its initramfs (beadm activate checks them),
 # bootfs=POOL/ROOT/GBE1, and $TMP/zbe.conf (exported as ZBE_CONF) with
 # system_root=$TMP/root and run_dir=$TMP/run.  teardown destroys it all,
 # also when the test failed.
@@ -233,6 +234,11 @@ zbt_setup() {
 	mount_unmounted "$POOL/ROOT/GBE1" "$POOL/ROOT/GBE1/var"
 	zpool set bootfs="$POOL/ROOT/GBE1" "$POOL"
 	echo host >"$TMP/root/etc-release"
+	# what beadm activate looks for: a kernel and its initramfs (plain
+	# files; every BE made from GBE1 has them)
+	mkdir -p "$TMP/root/boot"
+	echo kernel >"$TMP/root/boot/vmlinuz-6.1.0-zbt"
+	echo initramfs >"$TMP/root/boot/initrd.img-6.1.0-zbt"
 	write_conf
 	export ZBE_CONF=$TMP/zbe.conf
 	GBE1=$POOL/ROOT/GBE1
