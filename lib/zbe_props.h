@@ -83,6 +83,18 @@
 	"aclinherit", "aclmode", "primarycache", "secondarycache", \
 	ZBE_PROP_POLICY, ZBE_PROP_APT_TXN
 
+/*
+ * Properties boot loaders read (ZFSBootMenu's).  Copied from the source
+ * BE at create like every local property, except that the kernel command
+ * line loses its root= words: the new BE is booted by its own name.  A
+ * zone's <zpds>/rpool is made with active=off, inherited by every ZBE in
+ * it, so that no loader offers a zone's root as a host BE.
+ */
+#define ZBE_PROP_ZBM_PREFIX      "org.zfsbootmenu:"
+#define ZBE_PROP_ZBM_COMMANDLINE "org.zfsbootmenu:commandline"
+#define ZBE_PROP_ZBM_ACTIVE      "org.zfsbootmenu:active"
+#define ZBE_ZBM_INACTIVE         ZBE_PROP_ZBM_ACTIVE "=off"
+
 /* The quota zonecfg be-quota puts on a zone's <zpds>/rpool. */
 #define ZBE_PROP_QUOTA       "quota"
 
