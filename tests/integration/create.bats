@@ -71,7 +71,6 @@ check_new_be() {
 @test "create copies the loaders' properties of the source, never root= in the command line" {
 	zfs set org.zfsbootmenu:commandline="quiet root=ZFS=$GBE1 loglevel=4" "$GBE1"
 	zfs set org.zfsbootmenu:kernel=vmlinuz-6.1.0-zbt "$GBE1"
-	rm -f "$TMP/count" "$TMP/zfs.log"
 	beadm create NEW
 	assert_eq "$(prop "$(ds NEW)" org.zfsbootmenu:commandline)" "quiet loglevel=4" commandline
 	assert_eq "$(zfs get -H -o source org.zfsbootmenu:commandline "$(ds NEW)")" local "its source"
