@@ -211,6 +211,14 @@ write_conf() { # extra "key = value" lines
 	} >"$TMP/zbe.conf"
 }
 
+# What beadm activate looks for in the running BE GBE1: a kernel and its
+# initramfs (plain files; every BE made from GBE1 has them).
+boot_files() {
+	mkdir -p "$TMP/root/boot"
+	echo kernel >"$TMP/root/boot/vmlinuz-6.1.0-zbt"
+	echo initramfs >"$TMP/root/boot/initrd.img-6.1.0-zbt"
+}
+
 zbt_setup() {
 	ensure_zfs
 	TMP=$(mktemp -d "${ZBT_TMPDIR:-/tmp}/zbt.XXXXXX")
@@ -234,11 +242,7 @@ zbt_setup() {
 	mount_unmounted "$POOL/ROOT/GBE1" "$POOL/ROOT/GBE1/var"
 	zpool set bootfs="$POOL/ROOT/GBE1" "$POOL"
 	echo host >"$TMP/root/etc-release"
-	# what beadm activate looks for: a kernel and its initramfs (plain
-	# files; every BE made from GBE1 has them)
-	mkdir -p "$TMP/root/boot"
-	echo kernel >"$TMP/root/boot/vmlinuz-6.1.0-zbt"
-	echo initramfs >"$TMP/root/boot/initrd.img-6.1.0-zbt"
+	boot_files
 	write_conf
 	export ZBE_CONF=$TMP/zbe.conf
 	GBE1=$POOL/ROOT/GBE1
@@ -344,6 +348,7 @@ zone_setup() {
 	mkdir -p "$TMP/root" "$TMP/zones"
 	zfs set mountpoint="$TMP/root" "$POOL/ROOT/GBE1"
 	mount_unmounted "$POOL/ROOT/GBE1"
+	boot_files
 	zpool set bootfs="$POOL/ROOT/GBE1" "$POOL"
 	zfs create -o mountpoint="$TMP/zones" "$POOL/zones"
 	# root's subordinate ids, which each zone gets 65536 of (twenty zones'
