@@ -74,7 +74,7 @@ boot() {
 	run --separate-stderr env rootmnt=/ busybox sh "$BOOT_SCRIPT"
 	assert_status 0
 	assert_same "$before" "$(state)" "pool after a boot of no BE"
-	boot B "busybox"
+	boot B "busybox sh"
 	assert_status 0
 	assert_eq "$(bootfs)" "$GBE1" bootfs
 	assert_eq "$(revert)" "" marker

@@ -204,6 +204,9 @@ revert() {
 			beadm unmount NEW || fail "unmount NEW (call $n)"
 			rmdir "$at"
 		fi
+		# and a child the kill left in run_dir's staging area, with the area
+		awk -v p="$TMP/run/" 'index($2, p) == 1 { print $2 }' /proc/self/mounts | sort -r |
+		    while read -r m; do umount -l "$m"; done
 		# zfs-fuse mounts a legacy root through a temporary mountpoint: a kill
 		# between that set and the mount, or the unmount and the set back,
 		# leaves it set (not mounted; beadm mount and activate still work)
