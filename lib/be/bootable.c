@@ -2,7 +2,7 @@
  * What beadm activate checks before it changes anything: a host BE boots
  * only with a kernel and its initramfs in its /boot (Debian's vmlinuz-V
  * with initrd.img-V, dracut's initramfs-V.img).  A BE that is not mounted
- * is mounted in a new directory for the look (mount.c, children moved
+ * is mounted in a new directory of run_dir for the look (mount.c, children moved
  * onto directories opened beneath its root) and unmounted after it.  Its
  * /boot is opened beneath the BE's root, never through a symlink, and only
  * regular files count.  When the running host's /boot is a file system
@@ -96,8 +96,21 @@ zbe_check_bootable(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be)
 		return ZBE_OK;
 	}
 	if (at == NULL) {
-		/* a dry run mounts nothing: it cannot look, and says what it would run */
-		if ((err = zbe_mount_locked(h, st, be, NULL, &made)) != ZBE_OK || h->dry_run) {
+		/* in run_dir (a tmpfs on a real host): what a kill leaves there goes
+		 * with the next boot; a dry run mounts nothing and only says so */
+		if ((err = zbe_mkdir_p(h, h->conf.run_dir)) != ZBE_OK ||
+		    (made = zbe_asprintf("%s/look.XXXXXX", h->conf.run_dir)) == NULL) {
+			free(made);
+			return err != ZBE_OK ? err : zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+		}
+		if (!h->dry_run && mkdtemp(made) == NULL) {
+			err = zbe_fail(h, ZBE_EIO, made, "%s", strerror(errno));
+			free(made);
+			return err;
+		}
+		if ((err = zbe_mount_locked(h, st, be, made, NULL)) != ZBE_OK || h->dry_run) {
+			if (!h->dry_run)
+				(void)rmdir(made);
 			free(made);
 			return err;
 		}

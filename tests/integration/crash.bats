@@ -198,11 +198,10 @@ revert() {
 		assert_eq "$(bootfs)" "$GBE1" "bootfs (call $n)"
 		run --separate-stderr beadm check
 		assert_not_contains "$output" "interrupted operation" "call $n"
-		# at worst the BE stays mounted in its /tmp directory, as a killed beadm mount leaves it
-		at=$(mounted_at "$(ds NEW)")
-		if [ -n "$at" ]; then
+		# at worst the BE stays mounted in run_dir (the look's directory, or the
+		# staging slot), as a killed beadm mount leaves it
+		if [ -n "$(mounted_at "$(ds NEW)")" ]; then
 			beadm unmount NEW || fail "unmount NEW (call $n)"
-			rmdir "$at"
 		fi
 		# and a child the kill left in run_dir's staging area, with the area
 		awk -v p="$TMP/run/" 'index($2, p) == 1 { print $2 }' /proc/self/mounts | sort -r |
@@ -214,12 +213,9 @@ revert() {
 		if [ "$mp" != legacy ]; then
 			! on_openzfs || fail "NEW's mountpoint left at $mp (call $n)"
 			# (its mount directory, or the staging slot the root is mounted in first)
-			[[ $mp == /tmp/zbe-mnt.* || $mp == "$TMP/run/stage."*/be ]] ||
+			[[ $mp == "$TMP/run/look."* || $mp == "$TMP/run/stage."*/be ]] ||
 			    fail "NEW's mountpoint left at $mp (call $n)"
 			zfs set mountpoint=legacy "$(ds NEW)"
-			if [[ $mp == /tmp/zbe-mnt.* ]]; then
-				rmdir "$mp" 2>/dev/null || true
-			fi
 		fi
 		assert_same "$before" "$(state)" "pool after the unmount (call $n)"
 	done
