@@ -305,6 +305,17 @@ zbe_err_t zbe_zone_unconfigure(zbe_handle_t *h, const char *zone);
 
 /* source: NULL (minimal image), a directory, or a tarball */
 zbe_err_t zbe_zone_install(zbe_handle_t *h, const char *zone, const char *source);
+/* What an install fills ZBE1 with (zoneadm install -s, -a). */
+typedef enum zbe_install_kind {
+	ZBE_INSTALL_MINIMAL, /* the busybox image */
+	ZBE_INSTALL_SOURCE,  /* path: a directory (copied) or a tarball */
+	ZBE_INSTALL_ARCHIVE, /* path: a root file system tarball, nothing else */
+} zbe_install_kind_t;
+typedef struct zbe_install_src {
+	zbe_install_kind_t kind;
+	const char *path;
+} zbe_install_src_t;
+zbe_err_t zbe_zone_install_from(zbe_handle_t *h, const char *zone, const zbe_install_src_t *src);
 zbe_err_t zbe_zone_uninstall(zbe_handle_t *h, const char *zone);
 /* zone's ZBE1 as a clone of source's ZBE for the running host BE (source
  * halted), or of source's snapshot "ZBE@snap" (source may run). */

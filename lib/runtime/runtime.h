@@ -98,6 +98,19 @@ zbe_err_t zbe_lxc_attach(zbe_handle_t *h, const char *name, const char *lxcpath,
 zbe_err_t zbe_image_build_minimal(zbe_handle_t *h, const char *dir, const char *extra_bin_src,
     const char *extra_bin_dst);
 
+/* ---- a root file system archive (archive.c) ---- */
+
+/*
+ * Unpack the tar archive (plain, gzip, xz, zstd or bzip2, told by its
+ * first bytes) into the existing directory dir with GNU tar, run with an
+ * argv in dir by descriptor: nothing is written outside dir (no absolute
+ * names, no "..", no member written through a symlink the archive made),
+ * and files keep the archive's numeric ids (shift them after).  An
+ * unusable archive is ZBE_EZONE with the first reason tar (or the
+ * decompressor) gave; what it wrote stays in dir for the caller to drop.
+ */
+zbe_err_t zbe_image_unpack(zbe_handle_t *h, const char *dir, const char *archive);
+
 /* ---- a zone's ids (image.c) ---- */
 
 /*

@@ -12,39 +12,44 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Fill root from a directory (cp -a) or a tarball (tar -x), no shell. */
+/* Fill root: the minimal image, a copy of a directory (cp -a) or an
+ * archive unpacked confined to root (see zbe_image_unpack); no shell. */
 static zbe_err_t
-populate(zbe_handle_t *h, const char *root, const char *source)
+populate(zbe_handle_t *h, const char *root, const zbe_install_src_t *src)
 {
 	struct stat sb;
 
-	if (source == NULL) {
+	if (src->kind == ZBE_INSTALL_MINIMAL) {
 		if (zbe_image_build_minimal(h, root, h->zone_client,
 		    h->zone_client != NULL ? "/usr/sbin/beadm" : NULL) != ZBE_OK)
 			return zbe_error_prepend(h, "install");
 		return ZBE_OK;
 	}
-	if (stat(source, &sb) != 0)
-		return zbe_fail(h, ZBE_ENOENT, source, "%s", strerror(errno));
-	if (S_ISDIR(sb.st_mode)) {
-		char *from = zbe_asprintf("%s/.", source);
+	if (stat(src->path, &sb) != 0)
+		return zbe_fail(h, ZBE_ENOENT, src->path, "%s", strerror(errno));
+	if (S_ISDIR(sb.st_mode) && src->kind == ZBE_INSTALL_SOURCE) {
+		char *from = zbe_asprintf("%s/.", src->path);
 		const char *argv[] = { "cp", "-a", "--", from, root, NULL };
 		zbe_err_t err = from == NULL ? zbe_fail(h, ZBE_ENOMEM, NULL, NULL)
 		    : zbe_run(h, ZBE_CMD_MUTATE, argv, NULL);
 		free(from);
 		return err;
 	}
-	const char *argv[] = { "tar", "-x", "-f", source, "-C", root, NULL };
-	if (zbe_run(h, ZBE_CMD_MUTATE, argv, NULL) != ZBE_OK) {
-		h->err = ZBE_EZONE;
-		return zbe_error_prepend(h, "%s: does not unpack", source);
-	}
-	return ZBE_OK;
+	return zbe_image_unpack(h, root, src->path);
 }
 
 zbe_err_t
 zbe_zone_install(zbe_handle_t *h, const char *zone, const char *source)
 {
+	zbe_install_src_t src = { source != NULL ? ZBE_INSTALL_SOURCE : ZBE_INSTALL_MINIMAL, source };
+
+	return zbe_zone_install_from(h, zone, &src);
+}
+
+zbe_err_t
+zbe_zone_install_from(zbe_handle_t *h, const char *zone, const zbe_install_src_t *src)
+{
+	const char *source = src->kind != ZBE_INSTALL_MINIMAL ? src->path : NULL;
 	zbe_zone_conf_t zc;
 	zbe_state_t st;
 	zbe_undo_t undo = { 0 };
@@ -61,8 +66,12 @@ zbe_zone_install(zbe_handle_t *h, const char *zone, const char *source)
 		zbe_zone_conf_free(&zc);
 		return err;
 	}
-	if (source != NULL && access(source, R_OK) != 0) {
+	struct stat sb;
+	if (source != NULL && access(source, R_OK) != 0)
 		err = zbe_fail(h, ZBE_ENOENT, source, "%s", strerror(errno));
+	else if (src->kind == ZBE_INSTALL_ARCHIVE && (stat(source, &sb) != 0 || !S_ISREG(sb.st_mode)))
+		err = zbe_fail(h, ZBE_EINVAL, source, "not a tar archive (not a regular file)");
+	if (err != ZBE_OK) {
 		free(zpds);
 		zbe_zone_conf_free(&zc);
 		return err;
@@ -137,7 +146,7 @@ zbe_zone_install(zbe_handle_t *h, const char *zone, const char *source)
 		mounted = err == ZBE_OK;
 	}
 	if (err == ZBE_OK && !h->dry_run)
-		err = populate(h, root, source);
+		err = populate(h, root, src);
 	if (err == ZBE_OK && !h->dry_run)
 		err = zbe_zone_shift_root(h, &zc, root, true);
 	if (mounted) {
