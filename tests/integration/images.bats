@@ -100,9 +100,11 @@ def add(t, name, data=b"pwned\n", typ=tarfile.REGTYPE, link=""):
         t.addfile(i)
 with tarfile.open(path, "w", format=tarfile.GNU_FORMAT) as t:
     add(t, "etc/ok", b"fine\n")
-    if kind == "names":
+    if kind == "absolute":
         add(t, outside + "/abs")                      # "/..." stripped: lands inside
+    elif kind == "dotdot":
         add(t, "../../../../../../.." + outside + "/dotdot")
+    elif kind == "inner-dotdot":
         add(t, "etc/../../../../../../.." + outside + "/inner-dotdot")
     elif kind == "symlink-abs":
         add(t, "out", typ=tarfile.SYMTYPE, link=outside)
@@ -126,7 +128,7 @@ EOF
 	echo secret >"$TMP/outside/secret"
 	chmod 0777 "$TMP/outside"
 	local before kind n=0
-	for kind in names symlink-abs symlink-rel symlink-chain hardlink; do
+	for kind in absolute dotdot inner-dotdot symlink-abs symlink-rel symlink-chain hardlink; do
 		n=$((n + 1))
 		hostile_archive "$TMP/$kind.tar" "$kind" || fail "python3 could not write $kind.tar"
 		zonecfg -z "h$n" create -p zonepath="$TMP/zones/h$n" || fail "zonecfg -z h$n create failed"
@@ -136,15 +138,18 @@ EOF
 		assert_eq "$(stat -c %h "$TMP/outside/secret")" 1 "links of the outside file after $kind"
 		assert_eq "$(cat "$TMP/outside/secret")" secret "the outside file after $kind"
 		case $kind in
-		names)
-			# tar drops the leading "/" and "../", and skips a member with
-			# ".." inside: what it writes is beneath the root
+		absolute)
+			# tar drops the leading "/": the member lands beneath the root
 			assert_status 0
 			beadm -z "h$n" mount ZBE1 "$TMP/mnt" || fail "beadm -z h$n mount failed"
 			assert_eq "$(cat "$TMP/mnt$TMP/outside/abs")" pwned "the absolute name, inside"
-			assert_eq "$(cat "$TMP/mnt$TMP/outside/dotdot")" pwned "the leading ../, inside"
-			[ ! -e "$TMP/mnt$TMP/outside/inner-dotdot" ] || fail "a member with .. inside was written"
 			beadm -z "h$n" unmount ZBE1 || fail "beadm -z h$n unmount failed"
+			;;
+		*dotdot)
+			assert_status 1
+			assert_match "$stderr" "^zoneadm: .*$kind.tar: tar: .*: Member name contains '\.\.'" "message for $kind"
+			assert_eq "$(zone_state "h$n")" configured "state of h$n ($kind)"
+			assert_same "$before" "$(world)" "world after $kind"
 			;;
 		*)
 			# the member through the link cannot be written: the install
