@@ -310,11 +310,14 @@ typedef enum zbe_install_kind {
 	ZBE_INSTALL_MINIMAL, /* the busybox image */
 	ZBE_INSTALL_SOURCE,  /* path: a directory (copied) or a tarball */
 	ZBE_INSTALL_ARCHIVE, /* path: a root file system tarball, nothing else */
+	ZBE_INSTALL_DEBIAN,  /* release (NULL: bookworm): the cached Debian image */
 } zbe_install_kind_t;
 typedef struct zbe_install_src {
 	zbe_install_kind_t kind;
 	const char *path;
+	const char *release;
 } zbe_install_src_t;
+#define ZBE_DEBIAN_DEFAULT_RELEASE "bookworm"
 zbe_err_t zbe_zone_install_from(zbe_handle_t *h, const char *zone, const zbe_install_src_t *src);
 zbe_err_t zbe_zone_uninstall(zbe_handle_t *h, const char *zone);
 /* zone's ZBE1 as a clone of source's ZBE for the running host BE (source

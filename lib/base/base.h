@@ -25,6 +25,7 @@ typedef struct zbe_config {
 	char *system_root;
 	char *zones_dir;
 	char *run_dir;
+	char *image_cache; /* zone images kept for the next install (zoneadm install -t) */
 	char *zfs;
 	char *zpool;
 	char *driver;      /* auto, openzfs or zfs-fuse; NULL: auto */

@@ -178,6 +178,7 @@ zbe_conf_get(zbe_handle_t *h, const char *key)
 		{ "system_root", offsetof(zbe_config_t, system_root) },
 		{ "zones_dir", offsetof(zbe_config_t, zones_dir) },
 		{ "run_dir", offsetof(zbe_config_t, run_dir) },
+		{ "image_cache", offsetof(zbe_config_t, image_cache) },
 		{ "zfs", offsetof(zbe_config_t, zfs) },
 		{ "zpool", offsetof(zbe_config_t, zpool) },
 		{ "conf", offsetof(zbe_config_t, path) },

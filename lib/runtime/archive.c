@@ -28,6 +28,9 @@
 
 extern char **environ;
 
+/* debootstrap's reason comes after many lines of progress */
+#define STDERR_KEEP (1u << 20)
+
 typedef struct codec {
 	const char *magic;
 	size_t len;
@@ -50,8 +53,9 @@ typedef struct child {
 	const char *name;
 	pid_t pid;
 	int err_fd;    /* read end of its stderr */
-	char msg[512]; /* the start of its stderr */
+	char *msg;     /* its stderr, the first STDERR_KEEP bytes */
 	size_t len;
+	const char *want; /* the reason is the first line that starts so (NULL: any) */
 	int status;
 } child_t;
 
@@ -148,7 +152,9 @@ collect(child_t *c, size_t n)
 				open--;
 				continue;
 			}
-			size_t room = sizeof(c[i].msg) - 1 - c[i].len;
+			if (c[i].msg == NULL && (c[i].msg = malloc(STDERR_KEEP + 1)) == NULL)
+				continue;
+			size_t room = STDERR_KEEP - c[i].len;
 			size_t take = (size_t)r < room ? (size_t)r : room;
 			memcpy(c[i].msg + c[i].len, buf, take);
 			c[i].len += take;
@@ -170,24 +176,34 @@ child_fail(zbe_handle_t *h, const char *archive, const child_t *c)
 {
 	const char *first = NULL;
 
-	for (const char *l = c->msg; *l != '\0'; l += strcspn(l, "\n"), l += *l == '\n') {
+	for (const char *l = c->msg; l != NULL && *l != '\0'; l += strcspn(l, "\n"), l += *l == '\n') {
 		if (*l == '\n')
 			continue;
 		if (first == NULL)
 			first = l;
 		size_t len = strcspn(l, "\n");
-		char line[sizeof(c->msg)];
+		char line[512];
 		snprintf(line, sizeof(line), "%.*s", (int)len, l);
-		if (strstr(line, "Removing leading") == NULL && strstr(line, "Exiting with failure status") == NULL) {
+		if (c->want != NULL ? strncmp(line, c->want, strlen(c->want)) == 0
+		    : strstr(line, "Removing leading") == NULL && strstr(line, "Exiting with failure status") == NULL) {
 			first = l;
 			break;
 		}
 	}
 	if (first != NULL)
-		return zbe_fail(h, ZBE_EZONE, archive, "%.*s", (int)strcspn(first, "\n"), first);
+		return zbe_fail(h, ZBE_EZONE, archive, "%.*s", (int)strcspn(first, "\n") < 400 ? (int)strcspn(first, "\n") : 400, first);
 	if (WIFSIGNALED(c->status))
 		return zbe_fail(h, ZBE_EZONE, archive, "%s killed by signal %d", c->name, WTERMSIG(c->status));
 	return zbe_fail(h, ZBE_EZONE, archive, "%s exited with status %d", c->name, WEXITSTATUS(c->status));
+}
+
+static void
+release(child_t *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(c[i].msg);
+		c[i].msg = NULL;
+	}
 }
 
 static bool
@@ -241,17 +257,88 @@ zbe_image_unpack(zbe_handle_t *h, const char *dir, const char *archive)
 	if (rc != 0) {
 		/* the decompressor, if it started, sees its pipe closed */
 		collect(kids, n);
+		release(kids, n);
 		return zbe_fail(h, ZBE_ESPAWN, codec != NULL && n == 0 ? codec->argv[0] : "tar", "%s", strerror(rc));
 	}
 	collect(kids, n);
 	/* the decompressor's reason first: a truncated .xz is "unexpected
 	 * end of input" there and only "unexpected EOF" in tar; one killed by
 	 * SIGPIPE died of tar's refusal, which is the reason then */
+	err = ZBE_OK;
 	if (codec != NULL && WIFEXITED(kids[0].status) && WEXITSTATUS(kids[0].status) != 0)
-		return child_fail(h, archive, &kids[0]);
-	if (failed(&kids[n - 1]))
-		return child_fail(h, archive, &kids[n - 1]);
-	if (codec != NULL && failed(&kids[0]))
-		return child_fail(h, archive, &kids[0]);
-	return ZBE_OK;
+		err = child_fail(h, archive, &kids[0]);
+	else if (failed(&kids[n - 1]))
+		err = child_fail(h, archive, &kids[n - 1]);
+	else if (codec != NULL && failed(&kids[0]))
+		err = child_fail(h, archive, &kids[0]);
+	release(kids, n);
+	return err;
+}
+
+zbe_err_t
+zbe_image_pack(zbe_handle_t *h, const char *dir, const char *out)
+{
+	static const char *const tar_c[] = { "tar", "-c", "-f", "-", "--numeric-owner", "--one-file-system", ".", NULL };
+	static const char *const zstd_c[] = { "zstd", "-q", "-T0", "-3", "-c", NULL };
+	child_t kids[2] = { { .pid = -1, .err_fd = -1 }, { .pid = -1, .err_fd = -1 } };
+	int dfd, ofd, data[2], nul, rc = 0;
+	size_t n = 0;
+	zbe_err_t err = ZBE_OK;
+
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return zbe_fail_sys(h, ZBE_EIO, errno, "open %s", dir);
+	if ((ofd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0) {
+		close(dfd);
+		return zbe_fail_sys(h, ZBE_EIO, errno, "create %s", out);
+	}
+	nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (nul < 0 || pipe2(data, O_CLOEXEC) < 0) {
+		err = zbe_fail_sys(h, ZBE_EIO, errno, "pipe");
+		goto out;
+	}
+	zbe_log(h, ZBE_LOG_TRACE, "tar -c -f - --numeric-owner --one-file-system . (in %s) | zstd -q -T0 -3 -c > %s", dir, out);
+	if ((rc = spawn(h, &kids[n], tar_c, nul, data[1], dfd)) == 0)
+		n++;
+	close(data[1]);
+	if (rc == 0 && (rc = spawn(h, &kids[n], zstd_c, data[0], ofd, -1)) == 0)
+		n++;
+	close(data[0]);
+	collect(kids, n);
+	if (rc != 0)
+		err = zbe_fail(h, ZBE_ESPAWN, n == 0 ? "tar" : "zstd", "%s", strerror(rc));
+	else if (failed(&kids[0]))
+		err = child_fail(h, out, &kids[0]);
+	else if (failed(&kids[1]))
+		err = child_fail(h, out, &kids[1]);
+	else if (fsync(ofd) < 0)
+		err = zbe_fail_sys(h, ZBE_EIO, errno, "fsync %s", out);
+	release(kids, n);
+out:
+	if (nul >= 0)
+		close(nul);
+	if (close(ofd) < 0 && err == ZBE_OK)
+		err = zbe_fail_sys(h, ZBE_EIO, errno, "close %s", out);
+	close(dfd);
+	return err;
+}
+
+zbe_err_t
+zbe_image_run(zbe_handle_t *h, const char *const argv[], const char *want)
+{
+	child_t c = { .pid = -1, .err_fd = -1, .want = want };
+	int nul = open("/dev/null", O_RDONLY | O_CLOEXEC), rc;
+	zbe_err_t err = ZBE_OK;
+
+	if (nul < 0)
+		return zbe_fail_sys(h, ZBE_EIO, errno, "/dev/null");
+	zbe_log(h, ZBE_LOG_TRACE, "%s ...", argv[0]);
+	rc = spawn(h, &c, argv, nul, -1, -1);
+	close(nul);
+	if (rc != 0)
+		return zbe_fail(h, ZBE_ESPAWN, argv[0], "%s", strerror(rc));
+	collect(&c, 1);
+	if (failed(&c))
+		err = child_fail(h, argv[0], &c);
+	release(&c, 1);
+	return err;
 }

@@ -258,7 +258,8 @@ configure(zbe_handle_t *h, struct lxc_container *c, const zbe_lxc_spec_t *s, con
 		{ "lxc.net.0.type", "empty" }, /* own netns with only lo */
 		{ "lxc.apparmor.profile", "unconfined" },
 		{ "lxc.autodev", "1" }, /* tmpfs /dev with null, zero, tty, ... only */
-		{ "lxc.mount.auto", "proc:mixed sys:ro" },
+		/* cgroup:mixed: systemd as init needs its cgroup tree */
+		{ "lxc.mount.auto", "proc:mixed sys:ro cgroup:mixed" },
 		{ "lxc.tty.max", "0" },  /* no gettys: init needs no tty */
 		{ "lxc.pty.max", "16" }, /* a devpts instance of the zone's own */
 		{ "lxc.console.logfile", conslog }, /* init's console output, for debugging */

@@ -38,10 +38,25 @@ populate(zbe_handle_t *h, const char *root, const zbe_install_src_t *src)
 	return zbe_image_unpack(h, root, src->path);
 }
 
+/* What the Debian image gets per zone, beneath its root: the zone's
+ * host name and the in-zone beadm, as the busybox image carries it. */
+static zbe_err_t
+personalize(zbe_handle_t *h, const char *root, const char *zone)
+{
+	char *name = zbe_asprintf("%s\n", zone);
+	zbe_err_t err = name != NULL ? zbe_image_put(h, root, "etc/hostname", NULL, name, 0644)
+	    : zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+
+	free(name);
+	if (err == ZBE_OK && h->zone_client != NULL)
+		err = zbe_image_put(h, root, "usr/sbin/beadm", h->zone_client, NULL, 0755);
+	return err != ZBE_OK ? zbe_error_prepend(h, "install") : ZBE_OK;
+}
+
 zbe_err_t
 zbe_zone_install(zbe_handle_t *h, const char *zone, const char *source)
 {
-	zbe_install_src_t src = { source != NULL ? ZBE_INSTALL_SOURCE : ZBE_INSTALL_MINIMAL, source };
+	zbe_install_src_t src = { source != NULL ? ZBE_INSTALL_SOURCE : ZBE_INSTALL_MINIMAL, source, NULL };
 
 	return zbe_zone_install_from(h, zone, &src);
 }
@@ -50,6 +65,8 @@ zbe_err_t
 zbe_zone_install_from(zbe_handle_t *h, const char *zone, const zbe_install_src_t *src)
 {
 	const char *source = src->kind != ZBE_INSTALL_MINIMAL ? src->path : NULL;
+	zbe_install_src_t debian = { ZBE_INSTALL_ARCHIVE, NULL, NULL };
+	char *image = NULL;
 	zbe_zone_conf_t zc;
 	zbe_state_t st;
 	zbe_undo_t undo = { 0 };
@@ -66,13 +83,26 @@ zbe_zone_install_from(zbe_handle_t *h, const char *zone, const zbe_install_src_t
 		zbe_zone_conf_free(&zc);
 		return err;
 	}
+	/* the Debian image is built (minutes) before the lock is taken: other
+	 * operations go on meanwhile; the cache has a lock of its own */
+	if (src->kind == ZBE_INSTALL_DEBIAN) {
+		const char *rel = src->release != NULL ? src->release : ZBE_DEBIAN_DEFAULT_RELEASE;
+		if (h->dry_run)
+			zbe_log(h, ZBE_LOG_PLAN, "the debian %s image from %s", rel, h->conf.image_cache);
+		else if ((err = zbe_image_debian(h, h->conf.image_cache, rel, "/etc/apt", &image)) != ZBE_OK)
+			zbe_error_prepend(h, "%s", zone);
+		debian.path = source = image;
+	}
 	struct stat sb;
-	if (source != NULL && access(source, R_OK) != 0)
+	if (err != ZBE_OK)
+		;
+	else if (source != NULL && access(source, R_OK) != 0)
 		err = zbe_fail(h, ZBE_ENOENT, source, "%s", strerror(errno));
 	else if (src->kind == ZBE_INSTALL_ARCHIVE && (stat(source, &sb) != 0 || !S_ISREG(sb.st_mode)))
 		err = zbe_fail(h, ZBE_EINVAL, source, "not a tar archive (not a regular file)");
 	if (err != ZBE_OK) {
 		free(zpds);
+		free(image);
 		zbe_zone_conf_free(&zc);
 		return err;
 	}
@@ -146,7 +176,9 @@ zbe_zone_install_from(zbe_handle_t *h, const char *zone, const zbe_install_src_t
 		mounted = err == ZBE_OK;
 	}
 	if (err == ZBE_OK && !h->dry_run)
-		err = populate(h, root, src);
+		err = populate(h, root, src->kind == ZBE_INSTALL_DEBIAN ? &debian : src);
+	if (err == ZBE_OK && !h->dry_run && src->kind == ZBE_INSTALL_DEBIAN)
+		err = personalize(h, root, zone);
 	if (err == ZBE_OK && !h->dry_run)
 		err = zbe_zone_shift_root(h, &zc, root, true);
 	if (mounted) {
@@ -169,6 +201,7 @@ unlock:
 	free(rpool);
 	free(zbe1);
 	free(root);
+	free(image);
 	zbe_zone_conf_free(&zc);
 	return err;
 }
