@@ -349,6 +349,9 @@ void zbe_set_broker(zbe_handle_t *h, const char *const *argv_prefix);
  * already serves the zone. */
 int zbe_broker_claim(zbe_handle_t *h, const char *zone);
 void zbe_set_zone_client(zbe_handle_t *h, const char *path);
+/* The host binary of zbe-apt-hook that install -t debian puts into the
+ * zone (it must run there: not built with the sanitizers). */
+void zbe_set_zone_apt_hook(zbe_handle_t *h, const char *path);
 /*
  * The command the container runtime runs before every start of a zone's
  * container, with the zone name appended, also when the zone reboots

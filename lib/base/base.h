@@ -99,6 +99,7 @@ struct zbe_handle {
 	/* what zone operations start (zbe_set_broker and the like) */
 	char **broker_argv;
 	char *zone_client;
+	char *zone_apt_hook; /* the apt hook a Debian zone image gets, or NULL */
 	char *prestart_hook; /* "cmd verb" */
 };
 

@@ -110,6 +110,7 @@ zbe_close(zbe_handle_t *h)
 	free(h->host_container);
 	zbe_strv_free(h->broker_argv);
 	free(h->zone_client);
+	free(h->zone_apt_hook);
 	free(h->prestart_hook);
 	free(h->zone);
 	free(h->zonepath);
@@ -219,6 +220,13 @@ zbe_set_zone_client(zbe_handle_t *h, const char *path)
 {
 	free(h->zone_client);
 	h->zone_client = zbe_strdup(path);
+}
+
+void
+zbe_set_zone_apt_hook(zbe_handle_t *h, const char *path)
+{
+	free(h->zone_apt_hook);
+	h->zone_apt_hook = zbe_strdup(path);
 }
 
 void

@@ -26,8 +26,9 @@
 #include <time.h>
 #include <unistd.h>
 
-/* What debootstrap adds to the minimal base: systemd as /sbin/init. */
-#define DEBIAN_INCLUDE "systemd-sysv"
+/* What debootstrap adds to the minimal base: systemd as /sbin/init, and
+ * the library the apt hook needs beyond libc (json-c). */
+#define DEBIAN_INCLUDE "systemd-sysv,libjson-c5"
 
 static bool
 release_ok(const char *r)

@@ -38,6 +38,13 @@ populate(zbe_handle_t *h, const char *root, const zbe_install_src_t *src)
 	return zbe_image_unpack(h, root, src->path);
 }
 
+/* debian/80zbe, the apt configuration the package installs */
+static const char apt_conf[] =
+    "// zbe: a boot environment before each apt transaction, when\n"
+    "// /etc/zbe/zbe.conf says apt_snapshot = on (see zbe.conf(5)).\n"
+    "DPkg::Pre-Install-Pkgs { \"/usr/libexec/zbe/zbe-apt-hook || true\"; };\n"
+    "DPkg::Tools::Options::/usr/libexec/zbe/zbe-apt-hook::Version \"3\";\n";
+
 /* What the Debian image gets per zone, beneath its root: the zone's
  * host name and the in-zone beadm, as the busybox image carries it. */
 static zbe_err_t
@@ -50,6 +57,12 @@ personalize(zbe_handle_t *h, const char *root, const char *zone)
 	free(name);
 	if (err == ZBE_OK && h->zone_client != NULL)
 		err = zbe_image_put(h, root, "usr/sbin/beadm", h->zone_client, NULL, 0755);
+	/* the apt hook where the package puts it; zbe.conf's apt_snapshot
+	 * (off unless the zone's /etc/zbe/zbe.conf says on) decides */
+	if (err == ZBE_OK && h->zone_apt_hook != NULL)
+		err = zbe_image_put(h, root, "usr/libexec/zbe/zbe-apt-hook", h->zone_apt_hook, NULL, 0755);
+	if (err == ZBE_OK && h->zone_apt_hook != NULL)
+		err = zbe_image_put(h, root, "etc/apt/apt.conf.d/80zbe", NULL, apt_conf, 0644);
 	return err != ZBE_OK ? zbe_error_prepend(h, "install") : ZBE_OK;
 }
 

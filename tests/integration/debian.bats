@@ -110,6 +110,36 @@ EOF
 	assert_eq "$(zlogin d1 cat /usr/share/zbe-test/hello)" hello "the package's file in ZBE2"
 }
 
+@test "apt hook in the Debian zone: with apt_snapshot = on, a real apt-get install makes one automatic ZBE through the broker" {
+	debian_zone d1
+	zone_boot d1
+	# installed as the package installs it
+	assert_eq "$(zlogin d1 cat /etc/apt/apt.conf.d/80zbe | grep -c zbe-apt-hook)" 2 "80zbe in d1"
+	run zlogin d1 test -x /usr/libexec/zbe/zbe-apt-hook
+	assert_status 0
+	zlogin d1 sh -c 'mkdir -p /etc/zbe && echo "apt_snapshot = on" >/etc/zbe/zbe.conf' || fail "zbe.conf in d1"
+	make_deb "$TMP/x.deb"
+	"$ZLOGIN" d1 sh -c 'cat >/tmp/x.deb' <"$TMP/x.deb" 3>&- || fail "copying x.deb into d1 failed"
+	local before
+	before=$(zlogin d1 beadm list -H | cut -d';' -f1)
+	run --separate-stderr zlogin d1 apt-get install -y /tmp/x.deb
+	echo "$output" | grep -i zbe >&3 || true
+	assert_status 0
+	assert_contains "$output" "zbe-apt-hook: boot environment apt-" "the hook's line"
+	assert_eq "$(zlogin d1 dpkg-query -W -f '${Status}' zbe-test-pkg)" "install ok installed" "the package in the running ZBE"
+	local after new
+	after=$(zlogin d1 beadm list -H | cut -d';' -f1)
+	new=$(comm -13 <(sort <<<"$before") <(sort <<<"$after"))
+	assert_eq "$(wc -l <<<"$new")" 1 "new ZBEs (before: $before; after: $after)"
+	assert_match "$new" "^apt-[0-9]{8}-[0-9]{6}" "name of the new ZBE"
+	assert_eq "$(zfs get -H -o value org.opensolaris.libbe:policy "$(zds d1 "$new")")" auto "policy of $new"
+	assert_contains "$(zfs get -H -o value "$DESC_PROP" "$(zds d1 "$new")")" zbe-test-pkg "description of $new"
+	# taken before the transaction: the package is not in it
+	beadm -z d1 mount "$new" "$TMP/mnt" || fail "beadm -z d1 mount $new failed"
+	[ ! -e "$TMP/mnt/usr/share/zbe-test/hello" ] || fail "the package's file is in $new"
+	beadm -z d1 unmount "$new" || fail "beadm -z d1 unmount $new failed"
+}
+
 @test "install -t: an unknown image or a bad release is refused and makes nothing" {
 	zonecfg -z d1 create -p zonepath="$TMP/zones/d1" || fail "zonecfg -z d1 create failed"
 	local before
