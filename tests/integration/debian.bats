@@ -31,14 +31,25 @@ debian_zone() { # zone: configured and installed with -t debian
 }
 
 # systemd's own verdict once it has settled (running, or degraded with
-# the failed units named).
+# the failed units named).  Its socket appears a moment after the start:
+# until then systemctl cannot connect.
 system_state() { # zone
-	local s
-	s=$(timeout 120 "$ZLOGIN" "$1" systemctl is-system-running --wait </dev/null 3>&- 2>&1)
+	local s i
+	for i in $(seq 60); do
+		s=$(timeout 120 "$ZLOGIN" "$1" systemctl is-system-running --wait </dev/null 3>&- 2>&1)
+		case $s in *"Failed to connect to bus"*) sleep 1 ;; *) break ;; esac
+	done
 	echo "$s"
 	if [ "$s" != running ]; then
 		"$ZLOGIN" "$1" systemctl --failed --no-legend </dev/null 3>&- 2>&1 | sed 's/^/failed unit: /'
 	fi
+}
+
+# Boot the zone and wait until systemd is done starting: its
+# systemd-tmpfiles empties /tmp on the way.
+debian_boot() { # zone
+	zone_boot "$1"
+	system_state "$1" >/dev/null
 }
 
 # A package of our own, arch all, no dependencies: a file under /usr/share.
@@ -90,7 +101,7 @@ EOF
 
 @test "beadm run in the Debian zone: apt-get installs a local .deb into the new ZBE, not into the running one" {
 	debian_zone d1
-	zone_boot d1
+	debian_boot d1
 	make_deb "$TMP/x.deb"
 	"$ZLOGIN" d1 sh -c 'cat >/tmp/x.deb' <"$TMP/x.deb" 3>&- || fail "copying x.deb into d1 failed"
 	run --separate-stderr zlogin d1 beadm run -a ZBE2 -- apt-get install -y /tmp/x.deb
@@ -112,7 +123,7 @@ EOF
 
 @test "apt hook in the Debian zone: with apt_snapshot = on, a real apt-get install makes one automatic ZBE through the broker" {
 	debian_zone d1
-	zone_boot d1
+	debian_boot d1
 	# installed as the package installs it
 	assert_eq "$(zlogin d1 cat /etc/apt/apt.conf.d/80zbe | grep -c zbe-apt-hook)" 2 "80zbe in d1"
 	run zlogin d1 test -x /usr/libexec/zbe/zbe-apt-hook
