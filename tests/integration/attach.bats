@@ -30,6 +30,8 @@ FOREIGN_UUID=00000000-0000-4000-8000-00000000beef
 # states and configurations.
 world() {
 	state
+	zfs get -H -r -o name,property,value,source \
+	    "$PARENTBE_PROP,org.zbe:zonestate,org.zbe:move-to,org.zbe:last-booted" "$POOL" | sort
 	"$ZONEADM" list -cp </dev/null 3>&- 2>&1
 	cat "$TMP"/root/etc/zbe/zones/*.conf 2>/dev/null
 }
@@ -186,9 +188,6 @@ two_zbes() {
 	[ "$K" -ge 3 ] || fail "probe attach: $(cat "$TMP/zfs.log")"
 	after=$(zbes z1)
 	for n in $(seq 1 $((K - 1))); do
-		zfs rollback -r "$(zds z1)@start" 2>/dev/null
-		zfs rollback -r "$(zds z1)/rpool@start" 2>/dev/null
-		zfs rollback -r "$(zds z1 ZBE1)@start"
 		# back to the start: ZBE2 again, the tags of another host, detached
 		exists "$(zds z1 ZBE2)" || zfs clone "$(zds z1 ZBE1)@start" "$(zds z1 ZBE2)"
 		zfs set "$PARENTBE_PROP=$FOREIGN_UUID" "$(zds z1 ZBE1)"
