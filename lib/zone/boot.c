@@ -34,8 +34,8 @@ container_of(const zbe_state_t *st, const char *container)
  * changes: a zone that boots its usual ZBE pays no zfs call for it.  A
  * failure is a warning: the zone runs.
  */
-static void
-record_booted(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *zbe)
+void
+zbe_zone_record_booted(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *zbe)
 {
 	const zbe_ds_t *c = container_of(st, h->container);
 	const char *name = zbe_be_name(st, zbe);
@@ -144,7 +144,7 @@ boot(zbe_handle_t *h, const char *zone, bool start)
 	if (err == ZBE_OK && start)
 		err = start_zone(h, &zc, root);
 	if (err == ZBE_OK && start)
-		record_booted(h, &op.st, zbe);
+		zbe_zone_record_booted(h, &op.st, zbe);
 	if (err != ZBE_OK && mounted) {
 		zbe_saved_error_t saved;
 		zbe_error_save(h, &saved);
