@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* An absolute path without empty, "." or ".." components (trailing '/' dropped). */
@@ -67,6 +68,26 @@ nonempty_dir(const char *path)
 	return r;
 }
 
+/*
+ * zfs rename unmounts <zpds> first; just after a halt, zfs-fuse may find
+ * it busy for a moment (as zpool destroy just after an unmount): retry
+ * that, a few times, half a second apart.
+ */
+static zbe_err_t
+rename_zpds(zbe_handle_t *h, const char *zpds, const char *nzpds)
+{
+	zbe_err_t err = ZBE_OK;
+
+	for (int i = 0; i < 10; i++) {
+		if ((err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "rename", zpds, nzpds, NULL)) == ZBE_OK ||
+		    strstr(zbe_errmsg(h), "busy") == NULL)
+			break;
+		struct timespec ts = { 0, 500 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	return err;
+}
+
 static zbe_err_t
 steps(zbe_handle_t *h, zbe_zone_conf_t *zc, const char *path, const char *zpds, const char *nzpds,
     const zbe_ds_t *old, bool resume)
@@ -84,7 +105,7 @@ steps(zbe_handle_t *h, zbe_zone_conf_t *zc, const char *path, const char *zpds, 
 			if (err == ZBE_OK)
 				zbe_undo_zfs(&undo, h, "inherit", ZBE_PROP_MOVE, zpds, NULL);
 		}
-		if (err == ZBE_OK && (err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "rename", zpds, nzpds, NULL)) == ZBE_OK)
+		if (err == ZBE_OK && (err = rename_zpds(h, zpds, nzpds)) == ZBE_OK)
 			zbe_undo_zfs(&undo, h, "rename", nzpds, zpds, NULL);
 		/* a mountpoint set on <zpds> itself would stay at the old path */
 		if (err == ZBE_OK && old->mountpoint_local)

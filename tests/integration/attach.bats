@@ -11,17 +11,29 @@ setup() {
 	zone_setup
 }
 
+# The second pool (migration) goes first: zone_teardown removes $TMP,
+# which it is mounted in; its zones are halted before.
 teardown() {
-	local rc=0
-	zone_teardown || rc=1
+	local rc=0 z
 	if [ -n "${POOL2-}" ] && zpool list "$POOL2" >/dev/null 2>&1; then
+		for z in $(lxc-ls -P "$TMP/run/lxc" --running 2>/dev/null); do
+			timeout 60 "$ZONEADM" -z "$z" halt </dev/null >/dev/null 2>&1 3>&- || true
+		done
 		for _ in 1 2 3 4 5 6 7 8 9 10; do
 			zpool destroy -f "$POOL2" >/dev/null 2>&1 && break
 			sleep 0.3
 		done
 		zpool list "$POOL2" >/dev/null 2>&1 && rc=1
 	fi
+	zone_teardown || rc=1
 	return $rc
+}
+
+# The dataset mounted at <zonepath>/root.
+root_ds_at() { # zonepath
+	awk -v t="$1/root" '
+	    $5 == t { for (i = 7; $i != "-"; i++) ; d = $(i + 2) }
+	    END { if (d != "") print d }' /proc/self/mountinfo
 }
 
 FOREIGN_UUID=00000000-0000-4000-8000-00000000beef
@@ -223,7 +235,8 @@ two_zbes() {
 	assert_eq "$(zfs get -H -o value org.zbe:move-to "$POOL/zonesB/z1")" - "the move's mark is cleared"
 	assert_same "$before" "$(zbes z1)" "the ZBEs after the move"
 	zone_boot z1
-	assert_eq "$(zlogin z1 cat /etc/marker)" zbe1 "z1 boots ZBE1 at its new path"
+	assert_eq "$(root_ds_at "$TMP/zonesB/z1")" "$POOL/zonesB/z1/rpool/ZBE1" "z1 boots ZBE1 at its new path"
+	assert_eq "$(zlogin z1 cat /etc/marker)" zbe1 "ZBE1's file"
 	assert_eq "$(zone_state z1)" running "state"
 }
 
@@ -314,7 +327,7 @@ two_zbes() {
 	assert_eq "$(zfs get -H -o value org.opensolaris.libbe:description "$POOL2/zones/z1/rpool/ZBE4")" "before the move" "a description"
 	assert_eq "$(stat -c %u "$TMP/zones2/z1")" "$new_base" "the zonepath is the zone's root's here"
 	zone_boot z1
-	assert_eq "$(zone_root_ds z1)" "$POOL2/zones/z1/rpool/ZBE1" "z1 boots its ZBE1 on $POOL2"
+	assert_eq "$(root_ds_at "$TMP/zones2/z1")" "$POOL2/zones/z1/rpool/ZBE1" "z1 boots its ZBE1 on $POOL2"
 	assert_eq "$(zlogin z1 cat /etc/marker)" zbe1 "the file"
 	assert_eq "$(zlogin z1 stat -c %u /etc/marker)" 0 "its owner inside the zone"
 	assert_eq "$(stat -c %u "$TMP/zones2/z1/root/etc/marker")" "$new_base" "its owner on the host: the new range"
