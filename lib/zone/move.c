@@ -20,7 +20,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 /* An absolute path without empty, "." or ".." components (trailing '/' dropped). */
@@ -68,26 +67,22 @@ nonempty_dir(const char *path)
 	return r;
 }
 
-/*
- * zfs rename unmounts <zpds> first; just after a halt, zfs-fuse may find
- * it busy for a moment (as zpool destroy just after an unmount): retry
- * that, a few times, half a second apart.
- */
-static zbe_err_t
-rename_zpds(zbe_handle_t *h, const char *zpds, const char *nzpds)
+/* Is ds mounted at path? */
+static bool
+mounted_at(const char *path, const char *ds)
 {
-	zbe_err_t err = ZBE_OK;
+	char *m = zbe_mounted_dataset_at(path);
+	bool r = m != NULL && strcmp(m, ds) == 0;
 
-	for (int i = 0; i < 10; i++) {
-		if ((err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "rename", zpds, nzpds, NULL)) == ZBE_OK ||
-		    strstr(zbe_errmsg(h), "busy") == NULL)
-			break;
-		struct timespec ts = { 0, 500 * 1000 * 1000 };
-		nanosleep(&ts, NULL);
-	}
-	return err;
+	free(m);
+	return r;
 }
 
+/*
+ * zfs-fuse renames no mounted file system ("dataset is busy"), so <zpds>
+ * is unmounted first and mounted at its new place after; each of these
+ * steps is skipped when a killed move already made it.
+ */
 static zbe_err_t
 steps(zbe_handle_t *h, zbe_zone_conf_t *zc, const char *path, const char *zpds, const char *nzpds,
     const zbe_ds_t *old, bool resume)
@@ -105,12 +100,18 @@ steps(zbe_handle_t *h, zbe_zone_conf_t *zc, const char *path, const char *zpds, 
 			if (err == ZBE_OK)
 				zbe_undo_zfs(&undo, h, "inherit", ZBE_PROP_MOVE, zpds, NULL);
 		}
-		if (err == ZBE_OK && (err = rename_zpds(h, zpds, nzpds)) == ZBE_OK)
+		if (err == ZBE_OK && mounted_at(old_path, zpds) &&
+		    (err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "unmount", zpds, NULL)) == ZBE_OK)
+			zbe_undo_zfs(&undo, h, "mount", zpds, NULL);
+		if (err == ZBE_OK && (err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "rename", zpds, nzpds, NULL)) == ZBE_OK)
 			zbe_undo_zfs(&undo, h, "rename", nzpds, zpds, NULL);
 		/* a mountpoint set on <zpds> itself would stay at the old path */
 		if (err == ZBE_OK && old->mountpoint_local)
 			err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "inherit", ZBE_PROP_MOUNTPOINT, nzpds, NULL);
 	}
+	if (err == ZBE_OK && !mounted_at(path, nzpds) &&
+	    (err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "mount", nzpds, NULL)) == ZBE_OK)
+		zbe_undo_zfs(&undo, h, "unmount", nzpds, NULL);
 	if (err == ZBE_OK && !h->dry_run) {
 		zc->zonepath = (char *)path;
 		err = zbe_zone_conf_write(h, zc);
