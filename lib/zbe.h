@@ -324,7 +324,7 @@ typedef struct zbe_zone_info {
 	size_t nnet;
 } zbe_zone_info_t;
 
-/* "512M", "1.50", "200" or "-" for no cap, into buf. */
+/* The memory cap ("512M") or the CPU cap ("1.50") into buf; "-" for no cap. */
 const char *zbe_zone_caps_memory_str(const zbe_zone_caps_t *c, char *buf, size_t len);
 const char *zbe_zone_caps_cpu_str(const zbe_zone_caps_t *c, char *buf, size_t len);
 

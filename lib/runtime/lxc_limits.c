@@ -43,12 +43,13 @@ static zbe_err_t
 caps_config(zbe_handle_t *h, struct lxc_container *c, const zbe_zone_caps_t *caps)
 {
 	bool v2 = zbe_cgroup_v2_host();
-	char mem[32], quota[32], cpumax[48], pids[16];
+	char mem[32], period[16], quota[32], cpumax[48], pids[16];
 	zbe_err_t err = ZBE_OK;
 
 	snprintf(mem, sizeof(mem), "%llu", (unsigned long long)caps->memory);
 	snprintf(quota, sizeof(quota), "%llu", (unsigned long long)caps->cpu_centi * CPU_PERIOD_US / 100);
-	snprintf(cpumax, sizeof(cpumax), "%s %u", quota, CPU_PERIOD_US);
+	snprintf(period, sizeof(period), "%u", CPU_PERIOD_US);
+	snprintf(cpumax, sizeof(cpumax), "%s %s", quota, period);
 	snprintf(pids, sizeof(pids), "%u", (unsigned)caps->max_processes);
 	/* the OOM killer then picks inside the zone's cgroup only: the cap is
 	 * the zone's, never a reason to kill a host process */
@@ -57,7 +58,7 @@ caps_config(zbe_handle_t *h, struct lxc_container *c, const zbe_zone_caps_t *cap
 	if (err == ZBE_OK && caps->cpu_centi != 0) {
 		if (v2)
 			err = set(h, c, "lxc.cgroup2.cpu.max", cpumax);
-		else if ((err = set(h, c, "lxc.cgroup.cpu.cfs_period_us", "100000")) == ZBE_OK)
+		else if ((err = set(h, c, "lxc.cgroup.cpu.cfs_period_us", period)) == ZBE_OK)
 			err = set(h, c, "lxc.cgroup.cpu.cfs_quota_us", quota);
 	}
 	if (err == ZBE_OK && caps->max_processes != 0)
@@ -78,6 +79,7 @@ net_config(zbe_handle_t *h, struct lxc_container *c, size_t i, const zbe_zone_ne
 	if (!zbe_ifname_valid(n->physical) || !only(n->address, "0123456789./dhcp") ||
 	    !only(n->defrouter, "0123456789."))
 		return zbe_fail_sys(h, ZBE_EZONE, 0, "zone spec: net resource %zu is not valid", i);
+	/* i < ZBE_ZONE_NET_MAX already; the modulo bounds it for -Wformat-truncation */
 	snprintf(name, sizeof(name), "eth%u", (unsigned)(i % ZBE_ZONE_NET_MAX));
 	const struct {
 		const char *leaf, *val;

@@ -89,7 +89,6 @@ zbe_err_t zbe_lxc_attach(zbe_handle_t *h, const char *name, const char *lxcpath,
  * The caps and nets of spec as container config items (lxc_limits.c):
  * cgroup keys for the host's cgroup layout (lxc.cgroup2.* on a cgroup v2
  * host, lxc.cgroup.* on a v1 or hybrid one), one veth per net resource.
- * set(c, key, value) is the container's set_config_item.
  */
 struct lxc_container;
 zbe_err_t zbe_lxc_limits_config(zbe_handle_t *h, struct lxc_container *c, const zbe_lxc_spec_t *spec);
