@@ -308,7 +308,7 @@ _zbe_zoneadm() {
 	fi
 	if ((i == cword)); then
 		if [[ -n $zone ]]; then
-			_zbe_reply install clone boot halt reboot uninstall
+			_zbe_reply install clone boot halt reboot uninstall detach attach move
 		elif [[ $cur == -* ]]; then
 			_zbe_reply -z
 		else
@@ -333,6 +333,18 @@ _zbe_zoneadm() {
 	uninstall)
 		_zbe_scan $((i + 1)) ""
 		((pos == -1)) && _zbe_reply -F
+		;;
+	attach)
+		_zbe_scan $((i + 1)) x
+		if [[ $optarg == -x ]]; then
+			_zbe_reply attach-last-booted-zbe destroy-orphan-zbes deny-zbe-clone
+		elif ((pos == -1)); then
+			_zbe_reply -x
+		fi
+		;;
+	move)
+		_zbe_scan $((i + 1)) ""
+		((pos == 0)) && _zbe_files -d
 		;;
 	clone)
 		_zbe_scan $((i + 1)) s

@@ -138,6 +138,7 @@ typedef struct zbe_be_info {
 	bool running;       /* N: the running BE (zone: the running zone's root) */
 	bool next;          /* R: active on reboot (zone: selected at next boot) */
 	bool foreign;       /* !: zone BE of another host BE, not bootable now */
+	bool orphan;        /* O: zone BE of no host BE on this host (one that came from elsewhere) */
 	bool incomplete;    /* I: half-made or half-destroyed by an interrupted operation */
 	bool policy_auto;   /* org.opensolaris.libbe:policy=auto: beadm prune may destroy it */
 	char *apt_txn;      /* the apt transaction it was made for (zbe-apt-hook), or NULL */
@@ -342,6 +343,19 @@ zbe_err_t zbe_zone_uninstall(zbe_handle_t *h, const char *zone);
 /* zone's ZBE1 as a clone of source's ZBE for the running host BE (source
  * halted), or of source's snapshot "ZBE@snap" (source may run). */
 zbe_err_t zbe_zone_clone(zbe_handle_t *h, const char *zone, const char *source, const char *snapshot);
+/* zoneadm detach: a halted zone's datasets stay, marked detached; it no
+ * longer boots and lists as configured. */
+zbe_err_t zbe_zone_detach(zbe_handle_t *h, const char *zone);
+enum {
+	ZBE_ATTACH_LAST_BOOTED = 1 << 0,    /* -x attach-last-booted-zbe */
+	ZBE_ATTACH_DESTROY_ORPHANS = 1 << 1, /* -x destroy-orphan-zbes */
+};
+/* zoneadm attach: the zone's ZBE for the running host BE, or the one it
+ * booted last re-tagged for it (Solaris' rules); orphans are named in an
+ * info message and kept, or destroyed with ZBE_ATTACH_DESTROY_ORPHANS. */
+zbe_err_t zbe_zone_attach(zbe_handle_t *h, const char *zone, unsigned flags);
+/* zoneadm move: a halted zone's zonepath becomes path (one pool only). */
+zbe_err_t zbe_zone_move(zbe_handle_t *h, const char *zone, const char *path);
 zbe_err_t zbe_zone_boot(zbe_handle_t *h, const char *zone);
 zbe_err_t zbe_zone_ready(zbe_handle_t *h, const char *zone);
 zbe_err_t zbe_zone_halt(zbe_handle_t *h, const char *zone);

@@ -19,8 +19,21 @@
 #define ZBE_PROP_APT_TXN     "org.zbe:apt-txn"
 /* Set on snapshots zbe made itself, so destroy may remove them once unused. */
 #define ZBE_PROP_AUTO        "org.zbe:auto"
-/* On a zone's <zpds> while "zoneadm install" runs: the zone is incomplete. */
+/* On a zone's <zpds> while "zoneadm install" runs: the zone is incomplete.
+ * "detached" after "zoneadm detach": the zone's datasets stay, it does not
+ * boot until "zoneadm attach" clears it (attach clears it last, so an
+ * attach killed half-way leaves a zone that is still detached).  It
+ * travels with "zfs send -R" of <zpds>: a migrated zone arrives detached. */
 #define ZBE_PROP_ZONESTATE   "org.zbe:zonestate"
+#define ZBE_ZONESTATE_DETACHED "detached"
+/* On a zone's <zpds>/rpool: the ZBE the zone booted last (set by boot when
+ * it changes), which attach re-tags when no ZBE belongs to the running
+ * host BE (Solaris' rule). */
+#define ZBE_PROP_LAST_BOOTED "org.zbe:last-booted"
+/* On a zone's <zpds> while "zoneadm move" runs: the new zonepath.  Set
+ * before the rename, cleared after the configuration names the new path;
+ * the same move run again finishes one that was killed. */
+#define ZBE_PROP_MOVE        "org.zbe:move-to"
 /* On the <zpds> of a zone made by "zoneadm clone": the snapshot of the
  * source zone's ZBE that clone took for it, destroyed with the zone. */
 #define ZBE_PROP_CLONE_SNAP  "org.zbe:clone-snapshot"

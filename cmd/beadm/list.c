@@ -28,6 +28,8 @@ flags(const zbe_be_info_t *b, char out[8])
 		*p++ = 'I';
 	if (b->foreign)
 		*p++ = '!';
+	if (b->orphan)
+		*p++ = 'O';
 	if (p == out)
 		*p++ = '-';
 	*p = '\0';
@@ -228,6 +230,7 @@ print_json(const zbe_list_t *l, int show, bool zone)
 			json_object_object_add(o, "host_be", jstr(b->parentbe_name));
 			json_object_object_add(o, "active_property", json_object_new_boolean(b->active_prop));
 			json_object_object_add(o, "foreign", json_object_new_boolean(b->foreign));
+			json_object_object_add(o, "orphan", json_object_new_boolean(b->orphan));
 			json_object_object_add(o, "incomplete", json_object_new_boolean(b->incomplete));
 		} else {
 			json_object_object_add(o, "uuid", jstr(b->uuid));

@@ -4,6 +4,7 @@
  * zoneadm -z zone clone [-s ZBE@snapshot] source_zone
  * zoneadm -z zone boot | ready | halt | reboot   (ready: select and mount the root only)
  * zoneadm -z zone uninstall [-F]
+ * zoneadm -z zone detach | attach [-x option]... | move zonepath (attach_move.c)
  * zoneadm boot-autoboot | halt-all      (for the host's startup/shutdown unit)
  */
 #include "zoneadm.h"
@@ -293,6 +294,10 @@ static const struct command {
 	{ "halt", NULL, zbe_zone_halt, CMD_ZONE, NULL },
 	{ "reboot", NULL, reboot, CMD_ZONE, NULL },
 	{ "uninstall", uninstall, NULL, CMD_ZONE, "uninstall [-F]" },
+	{ "detach", NULL, zbe_zone_detach, CMD_ZONE, "detach" },
+	{ "attach", zoneadm_attach, NULL, CMD_ZONE,
+	    "attach [-x attach-last-booted-zbe] [-x destroy-orphan-zbes] [-x deny-zbe-clone]" },
+	{ "move", zoneadm_move, NULL, CMD_ZONE, "move zonepath" },
 	{ "boot-autoboot", boot_autoboot_cmd, NULL, 0, "boot-autoboot | halt-all" },
 	{ "halt-all", halt_all_cmd, NULL, 0, NULL },
 	{ "prestart", prestart, NULL, 0, NULL },

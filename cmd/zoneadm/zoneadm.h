@@ -11,4 +11,8 @@ void zoneadm_setup(zbe_handle_t *h);
 /* zoneadm broker ZONE: serve the zone's delegation socket (started by boot). */
 int zoneadm_broker(const char *zone);
 
+/* zoneadm -z zone attach [-x option]...; zoneadm -z zone move zonepath (attach_move.c). */
+int zoneadm_attach(zbe_handle_t *h, const char *zone, int argc, char **argv);
+int zoneadm_move(zbe_handle_t *h, const char *zone, int argc, char **argv);
+
 #endif

@@ -66,6 +66,7 @@ fill_be(zbe_handle_t *h, const zbe_state_t *st, const zbe_mounts_t *m, const zbe
 			ok &= dup_ok(&b->parentbe_name, hb != NULL ? zbe_host_be_name(st, hb) : "orphan");
 		b->active_prop = be->active != NULL && strcmp(be->active, "on") == 0;
 		b->foreign = zbe_state_foreign(h, st, be);
+		b->orphan = hb == NULL;
 	}
 	b->incomplete = zbe_state_incomplete(st, be);
 	b->running = zbe_state_running(st, be);

@@ -71,6 +71,9 @@ zbe_zone_state_of(zbe_handle_t *h, const zbe_tree_t *t, const char *zone, const 
 		return ZBE_ZONE_CONFIGURED;
 	if (d->incomplete)
 		return ZBE_ZONE_INCOMPLETE;
+	/* illumos: a detached zone is configured, its datasets kept */
+	if (d->detached)
+		return ZBE_ZONE_CONFIGURED;
 	snprintf(rpool, sizeof(rpool), "%s/rpool", zpds);
 	if (zbe_tree_find(t, rpool) == NULL)
 		return ZBE_ZONE_CONFIGURED;

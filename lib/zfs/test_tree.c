@@ -68,6 +68,29 @@ properties(void **state)
 	zbe_tree_free(&t);
 }
 
+/* A zone's marks: installing, detached, moving. */
+static void
+zone_marks(void **state)
+{
+	zbe_tree_t t = { 0 };
+	(void)state;
+	assert_int_equal(zbe_tree_parse_get(&t,
+	    "p/zones/a\ttype\tfilesystem\t-\n"
+	    "p/zones/a\torg.zbe:zonestate\tdetached\tlocal\n"
+	    "p/zones/a\torg.zbe:move-to\t/z/b\tlocal\n"
+	    "p/zones/c\ttype\tfilesystem\t-\n"
+	    "p/zones/c\torg.zbe:zonestate\tincomplete\tlocal\n"), ZBE_OK);
+	zbe_tree_finish(&t);
+	zbe_ds_t *a = zbe_tree_find(&t, "p/zones/a"), *c = zbe_tree_find(&t, "p/zones/c");
+	assert_true(a->detached);
+	assert_false(a->incomplete);
+	assert_string_equal(a->move_to, "/z/b");
+	assert_true(c->incomplete);
+	assert_false(c->detached);
+	assert_null(c->move_to);
+	zbe_tree_free(&t);
+}
+
 static void
 bad_input(void **state)
 {
@@ -84,7 +107,7 @@ list_lines(void **state)
 {
 	zbe_tree_t t = { 0 };
 	char line[] = "p/ROOT/x\tfilesystem\t8192\t1700000001\t-\tlegacy\tnoauto\tu-x\t-\t-\tdesc\t-\t-\toff"
-	    "\tauto\t42:1234\t77\t-\t-\t-\tp/zones/z1/rpool/ZBE1@c";
+	    "\tauto\t42:1234\t77\t-\t-\t-\tp/zones/z1/rpool/ZBE1@c\tZBE2\t-";
 	(void)state;
 	assert_int_equal(zbe_tree_list_line(&t, line), ZBE_OK);
 	zbe_tree_finish(&t);
@@ -97,6 +120,8 @@ list_lines(void **state)
 	assert_string_equal(x->apt_txn, "42:1234");
 	assert_int_equal(x->createtxg, 77);
 	assert_string_equal(x->clone_snap, "p/zones/z1/rpool/ZBE1@c");
+	assert_string_equal(x->last_booted, "ZBE2");
+	assert_null(x->move_to);
 	zbe_tree_free(&t);
 }
 
@@ -107,13 +132,13 @@ list_mountpoint_sources(void **state)
 {
 	zbe_tree_t t = { 0 };
 	const char *lines[] = {
-		"p/ROOT/a\tfilesystem\t1\t1\t-\tlegacy\tnoauto\tu\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-",
-		"p/ROOT/a/var\tfilesystem\t1\t2\t-\tlegacy\ton\t-\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-",
-		"p/ROOT/a/opt\tfilesystem\t1\t3\t-\t/opt\ton\t-\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-",
-		"p/ROOT/b\tfilesystem\t1\t4\t-\t/\tnoauto\tu2\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-",
-		"p/ROOT/b/var\tfilesystem\t1\t5\t-\t/var\ton\t-\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-",
-		"p/ROOT/b/srv\tfilesystem\t1\t6\t-\t/elsewhere\ton\t-\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-",
-		"p/ROOT/b/var/log\tfilesystem\t1\t7\t-\t/var/log\ton\t-\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-",
+		"p/ROOT/a\tfilesystem\t1\t1\t-\tlegacy\tnoauto\tu\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-\t-\t-",
+		"p/ROOT/a/var\tfilesystem\t1\t2\t-\tlegacy\ton\t-\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-\t-\t-",
+		"p/ROOT/a/opt\tfilesystem\t1\t3\t-\t/opt\ton\t-\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-\t-\t-",
+		"p/ROOT/b\tfilesystem\t1\t4\t-\t/\tnoauto\tu2\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-\t-\t-",
+		"p/ROOT/b/var\tfilesystem\t1\t5\t-\t/var\ton\t-\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-\t-\t-",
+		"p/ROOT/b/srv\tfilesystem\t1\t6\t-\t/elsewhere\ton\t-\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-\t-\t-",
+		"p/ROOT/b/var/log\tfilesystem\t1\t7\t-\t/var/log\ton\t-\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-\t-\t-",
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
@@ -148,6 +173,7 @@ main(void)
 		cmocka_unit_test(parse_and_sort),
 		cmocka_unit_test(properties),
 		cmocka_unit_test(bad_input),
+		cmocka_unit_test(zone_marks),
 		cmocka_unit_test(list_lines),
 		cmocka_unit_test(list_mountpoint_sources),
 		cmocka_unit_test(under),

@@ -15,7 +15,7 @@ const char *const zbe_tree_props[] = {
 	ZBE_PROP_MOUNTPOINT, ZBE_PROP_CANMOUNT, ZBE_PROP_UUID, ZBE_PROP_PARENTBE,
 	ZBE_PROP_ACTIVE, ZBE_PROP_DESCRIPTION, ZBE_PROP_AUTO, ZBE_PROP_ZONESTATE, ZBE_PROP_DEFER_DESTROY,
 	ZBE_PROP_POLICY, ZBE_PROP_APT_TXN, ZBE_PROP_CREATETXG, ZBE_PROP_JOURNAL, ZBE_PROP_OP,
-	ZBE_PROP_PENDING, ZBE_PROP_CLONE_SNAP, NULL
+	ZBE_PROP_PENDING, ZBE_PROP_CLONE_SNAP, ZBE_PROP_LAST_BOOTED, ZBE_PROP_MOVE, NULL
 };
 
 /* '/' and '@' sort before every other name character. */
@@ -120,6 +120,8 @@ ds_free(zbe_ds_t *d)
 	free(d->pending);
 	free(d->apt_txn);
 	free(d->clone_snap);
+	free(d->last_booted);
+	free(d->move_to);
 }
 
 void
@@ -215,8 +217,13 @@ zbe_tree_set(zbe_ds_t *d, const char *prop, const char *value)
 		return set_str(&d->pending, value);
 	if (strcmp(prop, ZBE_PROP_ZONESTATE) == 0) {
 		d->incomplete = strcmp(value, "incomplete") == 0;
+		d->detached = strcmp(value, ZBE_ZONESTATE_DETACHED) == 0;
 		return ZBE_OK;
 	}
+	if (strcmp(prop, ZBE_PROP_LAST_BOOTED) == 0)
+		return set_str(&d->last_booted, value);
+	if (strcmp(prop, ZBE_PROP_MOVE) == 0)
+		return set_str(&d->move_to, value);
 	return ZBE_OK; /* a property we did not ask for: ignore */
 }
 

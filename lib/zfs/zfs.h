@@ -63,6 +63,9 @@ typedef struct zbe_ds {
 	char *clone_snap;  /* on a cloned zone's <zpds>: the snapshot clone took for it */
 	bool deferred;     /* marked for deferred destroy: ZFS removes it with its last clone */
 	bool incomplete;   /* a zone's <zpds> while it is being installed */
+	bool detached;     /* a zone's <zpds> after zoneadm detach (and its children) */
+	char *last_booted; /* on a zone's <zpds>/rpool: the ZBE it booted last */
+	char *move_to;     /* on a zone's <zpds>: the zonepath an unfinished move goes to */
 	char *journal;     /* org.zbe:journal (meaningful on a BE container) */
 	char *op;          /* org.zbe:op: the operation that made it */
 	char *pending;     /* org.zbe:pending: a beadm run updates it */

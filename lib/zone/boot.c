@@ -21,6 +21,34 @@ install_interrupted(const zbe_state_t *st, const char *container)
 	return d != NULL && d->incomplete;
 }
 
+/* The zone's detached mark, or an unfinished move's, is inherited by its rpool. */
+static const zbe_ds_t *
+container_of(const zbe_state_t *st, const char *container)
+{
+	return zbe_tree_find(&st->tree, container);
+}
+
+/*
+ * Remember which ZBE booted, for attach's rule (the last booted one is
+ * re-tagged when none belongs to the running host BE).  Set only when it
+ * changes: a zone that boots its usual ZBE pays no zfs call for it.  A
+ * failure is a warning: the zone runs.
+ */
+void
+zbe_zone_record_booted(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *zbe)
+{
+	const zbe_ds_t *c = container_of(st, h->container);
+	const char *name = zbe_be_name(st, zbe);
+
+	if (c == NULL || (c->last_booted != NULL && strcmp(c->last_booted, name) == 0))
+		return;
+	char *kv = zbe_asprintf("%s=%s", ZBE_PROP_LAST_BOOTED, name);
+	if (kv == NULL || zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "set", kv, h->container, NULL) != ZBE_OK)
+		zbe_log(h, ZBE_LOG_WARN, "%s: cannot record the zone boot environment it booted: %s", h->zone,
+		    kv == NULL ? "out of memory" : zbe_errmsg(h));
+	free(kv);
+}
+
 /* The broker, then the container on the mounted root. */
 static zbe_err_t
 start_zone(zbe_handle_t *h, const zbe_zone_conf_t *zc, const char *root)
@@ -95,6 +123,12 @@ boot(zbe_handle_t *h, const char *zone, bool start)
 	else if (install_interrupted(&op.st, h->container))
 		err = zbe_fail(h, ZBE_EZONE, zone, "zone is incomplete: its install was interrupted; "
 		    "zoneadm -z %s install again (it undoes the rest first), or uninstall", zone);
+	else if (container_of(&op.st, h->container)->detached)
+		err = zbe_fail(h, ZBE_EZONE, zone, "zone is detached: zoneadm -z %s attach", zone);
+	else if (container_of(&op.st, h->container)->move_to != NULL)
+		err = zbe_fail(h, ZBE_EZONE, zone, "zone is being moved to %s: zoneadm -z %s move %s again "
+		    "finishes it", container_of(&op.st, h->container)->move_to, zone,
+		    container_of(&op.st, h->container)->move_to);
 	else if (zbe_zone_is_running(h, zone))
 		err = zbe_fail(h, ZBE_EBUSY, zone, "zone is already running");
 	else if ((err = zbe_zone_select(h, &op.st, &zbe)) == ZBE_OK &&
@@ -112,6 +146,8 @@ boot(zbe_handle_t *h, const char *zone, bool start)
 		err = zbe_zone_shift_root(h, &zc, root, false);
 	if (err == ZBE_OK && start)
 		err = start_zone(h, &zc, root);
+	if (err == ZBE_OK && start)
+		zbe_zone_record_booted(h, &op.st, zbe);
 	if (err != ZBE_OK && mounted) {
 		zbe_saved_error_t saved;
 		zbe_error_save(h, &saved);

@@ -87,6 +87,8 @@ zbe_zone_prestart(zbe_handle_t *h, const char *zone)
 		zbe_log(h, ZBE_LOG_INFO, "zone %s reboots on %s", zone, zbe_be_name(&st, zbe));
 		if (cur == NULL || (err = zbe_unmount_tree(h, cur, false)) == ZBE_OK)
 			err = switch_root(h, &zc, &st, zbe, cur, root);
+		if (err == ZBE_OK)
+			zbe_zone_record_booted(h, &st, zbe);
 	}
 	zbe_state_free(&st);
 	free(cur);

@@ -20,6 +20,10 @@ bool zbe_broker_stop(zbe_handle_t *h, const char *zone);
  * (and no second zfs call). */
 #define ZBE_ZONE_FRESH_START "fresh-start"
 
+/* Zone scope: remember zbe as the ZBE the zone booted last (attach's
+ * rule), with one zfs call only when it changed; a failure is a warning. */
+void zbe_zone_record_booted(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *zbe);
+
 /* ---- the zone's ids on the host side (ids.c) ---- */
 
 /* chown the zonepath to the zone's root and chmod it 0700. */

@@ -184,7 +184,10 @@ got:      $(echo $output)"
 @test "completion: zoneadm -z offers the zone names of zoneadm list -cp" {
 	assert_offers "zoneadm -z " web db
 	assert_offers "zoneadm -z w" web
-	assert_offers "zoneadm -z web " install clone boot halt reboot uninstall
+	assert_offers "zoneadm -z web " install clone boot halt reboot uninstall detach attach move
+	assert_offers "zoneadm -z web attach -" -x
+	assert_offers "zoneadm -z web attach -x " attach-last-booted-zbe destroy-orphan-zbes deny-zbe-clone
+	assert_offers "zoneadm -z web attach -x d" destroy-orphan-zbes deny-zbe-clone
 	assert_offers "zoneadm -z web clone " web db
 	assert_offers "zoneadm -z web clone -" -s
 	assert_offers "zoneadm " list boot-autoboot halt-all
