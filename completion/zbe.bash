@@ -323,11 +323,15 @@ _zbe_zoneadm() {
 		((pos == -1)) && _zbe_reply -c -v -p -j
 		;;
 	install)
-		_zbe_scan $((i + 1)) s
-		if [[ $optarg == -s ]]; then
+		_zbe_scan $((i + 1)) asrt
+		if [[ $optarg == -s || $optarg == -a ]]; then
 			_zbe_files -f
+		elif [[ $optarg == -t ]]; then
+			_zbe_reply debian
+		elif [[ $optarg == -r ]]; then
+			_zbe_reply bookworm trixie bullseye
 		elif ((pos == -1)); then
-			_zbe_reply -s
+			_zbe_reply -a -s -t -r
 		fi
 		;;
 	uninstall)

@@ -339,6 +339,20 @@ zbe_err_t zbe_zone_unconfigure(zbe_handle_t *h, const char *zone);
 
 /* source: NULL (minimal image), a directory, or a tarball */
 zbe_err_t zbe_zone_install(zbe_handle_t *h, const char *zone, const char *source);
+/* What an install fills ZBE1 with (zoneadm install -s, -a). */
+typedef enum zbe_install_kind {
+	ZBE_INSTALL_MINIMAL, /* the busybox image */
+	ZBE_INSTALL_SOURCE,  /* path: a directory (copied) or a tarball */
+	ZBE_INSTALL_ARCHIVE, /* path: a root file system tarball, nothing else */
+	ZBE_INSTALL_DEBIAN,  /* release (NULL: bookworm): the cached Debian image */
+} zbe_install_kind_t;
+typedef struct zbe_install_src {
+	zbe_install_kind_t kind;
+	const char *path;
+	const char *release;
+} zbe_install_src_t;
+#define ZBE_DEBIAN_DEFAULT_RELEASE "bookworm"
+zbe_err_t zbe_zone_install_from(zbe_handle_t *h, const char *zone, const zbe_install_src_t *src);
 zbe_err_t zbe_zone_uninstall(zbe_handle_t *h, const char *zone);
 /* zone's ZBE1 as a clone of source's ZBE for the running host BE (source
  * halted), or of source's snapshot "ZBE@snap" (source may run). */
@@ -382,6 +396,9 @@ void zbe_set_broker(zbe_handle_t *h, const char *const *argv_prefix);
  * already serves the zone. */
 int zbe_broker_claim(zbe_handle_t *h, const char *zone);
 void zbe_set_zone_client(zbe_handle_t *h, const char *path);
+/* The host binary of zbe-apt-hook that install -t debian puts into the
+ * zone (it must run there: not built with the sanitizers). */
+void zbe_set_zone_apt_hook(zbe_handle_t *h, const char *path);
 /*
  * The command the container runtime runs before every start of a zone's
  * container, with the zone name appended, also when the zone reboots

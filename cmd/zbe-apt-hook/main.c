@@ -19,6 +19,10 @@
 #include <time.h>
 
 static unsigned timeout = 60; /* zbe.conf's apt_timeout */
+/* where beadm is: the package's sbin, or /usr/sbin in a zone image */
+#ifndef HOOK_SBINDIR
+#define HOOK_SBINDIR ZBE_SBINDIR
+#endif
 #define TOOL "zbe-apt-hook"
 
 static const char *
@@ -26,7 +30,7 @@ beadm_path(void)
 {
 	const char *p = getenv("ZBE_BEADM"); /* tests run the build's beadm */
 
-	return p != NULL && *p == '/' ? p : ZBE_SBINDIR "/beadm";
+	return p != NULL && *p == '/' ? p : HOOK_SBINDIR "/beadm";
 }
 
 /* Run beadm with args; false (and the warning printed) when it failed. */

@@ -40,4 +40,11 @@ zoneadm_setup(zbe_handle_t *h)
 		snprintf(client, sizeof(client), "%s/beadm-zone", ZBE_LIBEXECDIR);
 	if (access(client, X_OK) == 0)
 		zbe_set_zone_client(h, client);
+	/* the apt hook a Debian zone gets: the build's plain one, or the installed one */
+	snprintf(dir, sizeof(dir), "%s", self);
+	snprintf(client, sizeof(client), "%s/../zbe-apt-hook/zbe-apt-hook-zone", dirname(dir));
+	if (access(client, X_OK) != 0)
+		snprintf(client, sizeof(client), "%s/zbe-apt-hook", ZBE_LIBEXECDIR);
+	if (access(client, X_OK) == 0)
+		zbe_set_zone_apt_hook(h, client);
 }

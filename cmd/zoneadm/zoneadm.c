@@ -1,6 +1,6 @@
 /*
  * zoneadm list [-c] [-v] [-p | -j]
- * zoneadm -z zone install [-s directory | tarball]
+ * zoneadm -z zone install [-a archive | -s directory | tarball | -t debian [-r release]]
  * zoneadm -z zone clone [-s ZBE@snapshot] source_zone
  * zoneadm -z zone boot | ready | halt | reboot   (ready: select and mount the root only)
  * zoneadm -z zone uninstall [-F]
@@ -173,17 +173,26 @@ halt_all(zbe_handle_t *h)
 static int
 install(zbe_handle_t *h, const char *zone, int argc, char **argv)
 {
-	const char *src = NULL;
+	zbe_install_src_t src = { ZBE_INSTALL_MINIMAL, NULL, NULL };
 	int opt;
 
-	while ((opt = getopt(argc, argv, "s:")) != -1) {
-		if (opt != 's')
+	while ((opt = getopt(argc, argv, "a:s:t:r:")) != -1) {
+		if (opt == 'r') {
+			src.release = optarg;
+			continue;
+		}
+		if ((opt != 's' && opt != 'a' && opt != 't') || src.kind != ZBE_INSTALL_MINIMAL)
 			return usage();
-		src = optarg;
+		if (opt == 't' && strcmp(optarg, "debian") != 0) {
+			fprintf(stderr, "zoneadm: %s: unknown image (the images are: debian)\n", optarg);
+			return 2;
+		}
+		src.kind = opt == 'a' ? ZBE_INSTALL_ARCHIVE : opt == 's' ? ZBE_INSTALL_SOURCE : ZBE_INSTALL_DEBIAN;
+		src.path = opt == 't' ? NULL : optarg;
 	}
-	if (optind != argc)
+	if (optind != argc || (src.release != NULL && src.kind != ZBE_INSTALL_DEBIAN))
 		return usage();
-	return zbe_zone_install(h, zone, src) == ZBE_OK ? 0 : fail(h);
+	return zbe_zone_install_from(h, zone, &src) == ZBE_OK ? 0 : fail(h);
 }
 
 static int
@@ -287,7 +296,7 @@ static const struct command {
 	const char *usage; /* NULL: listed with the one before, or for zbe's own use */
 } commands[] = {
 	{ "list", list_cmd, NULL, 0, "list [-c] [-v] [-p | -j]" },
-	{ "install", install, NULL, CMD_ZONE, "install [-s directory | tarball]" },
+	{ "install", install, NULL, CMD_ZONE, "install [-a archive | -s directory | tarball | -t debian [-r release]]" },
 	{ "clone", clone, NULL, CMD_ZONE, "clone [-s ZBE@snapshot] source_zone" },
 	{ "boot", NULL, zbe_zone_boot, CMD_ZONE, "boot | ready | halt | reboot" },
 	{ "ready", NULL, zbe_zone_ready, CMD_ZONE, NULL },

@@ -25,6 +25,7 @@ typedef struct zbe_config {
 	char *system_root;
 	char *zones_dir;
 	char *run_dir;
+	char *image_cache; /* zone images kept for the next install (zoneadm install -t) */
 	char *zfs;
 	char *zpool;
 	char *driver;      /* auto, openzfs or zfs-fuse; NULL: auto */
@@ -98,6 +99,7 @@ struct zbe_handle {
 	/* what zone operations start (zbe_set_broker and the like) */
 	char **broker_argv;
 	char *zone_client;
+	char *zone_apt_hook; /* the apt hook a Debian zone image gets, or NULL */
 	char *prestart_hook; /* "cmd verb" */
 };
 

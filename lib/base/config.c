@@ -103,6 +103,7 @@ static const struct key keys[] = {
 	K("system_root", system_root, abspath_ok, "an absolute path"),
 	K("zones_dir", zones_dir, abspath_ok, "an absolute path"),
 	K("run_dir", run_dir, abspath_ok, "an absolute path"),
+	K("image_cache", image_cache, abspath_ok, "an absolute path"),
 	K("zfs", zfs, command_ok, "a command"),
 	K("zpool", zpool, command_ok, "a command"),
 	K("driver", driver, driver_ok, "auto, openzfs or zfs-fuse"),
@@ -198,6 +199,8 @@ zbe_config_load(zbe_config_t *c, const char *path, bool must_exist, char *errbuf
 	if (err == ZBE_OK)
 		err = set_default(&c->run_dir, "/run/zbe");
 	if (err == ZBE_OK)
+		err = set_default(&c->image_cache, "/var/cache/zbe/images");
+	if (err == ZBE_OK)
 		err = set_default(&c->zfs, "zfs");
 	if (err == ZBE_OK)
 		err = set_default(&c->zpool, "zpool");
@@ -231,6 +234,7 @@ zbe_config_free(zbe_config_t *c)
 	free(c->system_root);
 	free(c->zones_dir);
 	free(c->run_dir);
+	free(c->image_cache);
 	free(c->zfs);
 	free(c->zpool);
 	free(c->driver);

@@ -110,6 +110,7 @@ zbe_close(zbe_handle_t *h)
 	free(h->host_container);
 	zbe_strv_free(h->broker_argv);
 	free(h->zone_client);
+	free(h->zone_apt_hook);
 	free(h->prestart_hook);
 	free(h->zone);
 	free(h->zonepath);
@@ -178,6 +179,7 @@ zbe_conf_get(zbe_handle_t *h, const char *key)
 		{ "system_root", offsetof(zbe_config_t, system_root) },
 		{ "zones_dir", offsetof(zbe_config_t, zones_dir) },
 		{ "run_dir", offsetof(zbe_config_t, run_dir) },
+		{ "image_cache", offsetof(zbe_config_t, image_cache) },
 		{ "zfs", offsetof(zbe_config_t, zfs) },
 		{ "zpool", offsetof(zbe_config_t, zpool) },
 		{ "conf", offsetof(zbe_config_t, path) },
@@ -218,6 +220,13 @@ zbe_set_zone_client(zbe_handle_t *h, const char *path)
 {
 	free(h->zone_client);
 	h->zone_client = zbe_strdup(path);
+}
+
+void
+zbe_set_zone_apt_hook(zbe_handle_t *h, const char *path)
+{
+	free(h->zone_apt_hook);
+	h->zone_apt_hook = zbe_strdup(path);
 }
 
 void

@@ -238,9 +238,25 @@ configure(zbe_handle_t *h, struct lxc_container *c, const zbe_lxc_spec_t *s, con
 	/* target relative to the rootfs; create=dir makes it.  Read-only: the
 	 * zone connects to the socket (allowed on a read-only mount) but can
 	 * put nothing into the host's run_dir. */
+	/* A zone whose /var/run is a symlink (to /run: Debian) gets the
+	 * socket at run/..., on a tmpfs /run of lxc's, which systemd then
+	 * keeps (it mounts no /run over a mount point); lxc would not make
+	 * the target through the zone's symlink. */
+	const char *target = s->sockdir_zone + 1, *run_tmpfs = NULL;
+	struct stat vr;
+	char runtarget[256];
+	if (s->sockdir_host != NULL && strncmp(target, "var/run/", 8) == 0) {
+		int rfd = open(s->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (rfd >= 0 && fstatat(rfd, "var/run", &vr, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(vr.st_mode)) {
+			snprintf(runtarget, sizeof(runtarget), "%s", target + 4);
+			target = runtarget;
+			run_tmpfs = "tmpfs run tmpfs rw,nosuid,nodev,mode=0755,create=dir 0 0";
+		}
+		if (rfd >= 0)
+			close(rfd);
+	}
 	if (s->sockdir_host != NULL)
-		snprintf(mnt, sizeof(mnt), "%s %s none bind,ro,create=dir 0 0", s->sockdir_host,
-		    s->sockdir_zone + 1);
+		snprintf(mnt, sizeof(mnt), "%s %s none bind,ro,create=dir 0 0", s->sockdir_host, target);
 	snprintf(uidmap, sizeof(uidmap), "u 0 %u %u", (unsigned)s->id_base, ZBE_ZONE_IDS);
 	snprintf(gidmap, sizeof(gidmap), "g 0 %u %u", (unsigned)s->id_base, ZBE_ZONE_IDS);
 	const struct {
@@ -258,7 +274,8 @@ configure(zbe_handle_t *h, struct lxc_container *c, const zbe_lxc_spec_t *s, con
 		{ "lxc.net.0.type", s->nnet == 0 ? "empty" : NULL }, /* own netns with only lo */
 		{ "lxc.apparmor.profile", "unconfined" },
 		{ "lxc.autodev", "1" }, /* tmpfs /dev with null, zero, tty, ... only */
-		{ "lxc.mount.auto", "proc:mixed sys:ro" },
+		/* cgroup:mixed: systemd as init needs its cgroup tree */
+		{ "lxc.mount.auto", "proc:mixed sys:ro cgroup:mixed" },
 		{ "lxc.tty.max", "0" },  /* no gettys: init needs no tty */
 		{ "lxc.pty.max", "16" }, /* a devpts instance of the zone's own */
 		{ "lxc.console.logfile", conslog }, /* init's console output, for debugging */
@@ -282,6 +299,7 @@ configure(zbe_handle_t *h, struct lxc_container *c, const zbe_lxc_spec_t *s, con
 		{ "lxc.cgroup.devices.allow", "c 5:2 rwm" },   /* ptmx */
 		{ "lxc.cgroup.devices.allow", "c 136:* rwm" }, /* pts */
 		{ "lxc.seccomp.profile", access(SECCOMP_PROFILE, R_OK) == 0 ? SECCOMP_PROFILE : NULL },
+		{ "lxc.mount.entry", run_tmpfs },
 		{ "lxc.mount.entry", s->sockdir_host != NULL ? mnt : NULL },
 		{ "lxc.hook.pre-start", s->prestart_hook },
 	};

@@ -113,6 +113,46 @@ bool zbe_cgroup_v2_host(void);
 zbe_err_t zbe_image_build_minimal(zbe_handle_t *h, const char *dir, const char *extra_bin_src,
     const char *extra_bin_dst);
 
+/* ---- a root file system archive (archive.c) ---- */
+
+/*
+ * Unpack the tar archive (plain, gzip, xz, zstd or bzip2, told by its
+ * first bytes) into the existing directory dir with GNU tar, run with an
+ * argv in dir by descriptor: nothing is written outside dir (no absolute
+ * names, no "..", no member written through a symlink the archive made),
+ * and files keep the archive's numeric ids (shift them after).  An
+ * unusable archive is ZBE_EZONE with the first reason tar (or the
+ * decompressor) gave; what it wrote stays in dir for the caller to drop.
+ */
+zbe_err_t zbe_image_unpack(zbe_handle_t *h, const char *dir, const char *archive);
+/* The tree at dir as a zstd tar archive at out (numeric ids, one file
+ * system), synced. */
+zbe_err_t zbe_image_pack(zbe_handle_t *h, const char *dir, const char *out);
+/* Run argv (no shell, stdio on /dev/null) and wait; a failure quotes the
+ * first stderr line that starts with want (any line when NULL). */
+zbe_err_t zbe_image_run(zbe_handle_t *h, const char *const argv[], const char *want);
+
+/* ---- the Debian image (debian.c) ---- */
+
+/* The first Debian archive URI (ending in /debian) of apt's sources in
+ * apt_dir (/etc/apt): sources.list, then sources.list.d/ *.list and
+ * *.sources (deb822), in name order. */
+zbe_err_t zbe_debian_mirror(zbe_handle_t *h, const char *apt_dir, char **out);
+/*
+ * *out: the cached Debian image of release in the directory cache
+ * (debian-<release>-<YYYYMMDD>.tar.zst, the newest one), built first when
+ * there is none: debootstrap --variant=minbase --include=systemd-sysv
+ * from apt's mirror, packed by zbe_image_pack.  A killed build leaves no
+ * entry that looks complete (see debian.c).
+ */
+zbe_err_t zbe_image_debian(zbe_handle_t *h, const char *cache, const char *release, const char *apt_dir,
+    char **out);
+/* Write rel (relative, beneath root, no symlink followed on the way) with
+ * the contents of the host file src, or the string data, and mode;
+ * missing parent directories are made (0755). */
+zbe_err_t zbe_image_put(zbe_handle_t *h, const char *root, const char *rel, const char *src, const char *data,
+    mode_t mode);
+
 /* ---- a zone's ids (image.c) ---- */
 
 /*

@@ -12,39 +12,74 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Fill root from a directory (cp -a) or a tarball (tar -x), no shell. */
+/* Fill root: the minimal image, a copy of a directory (cp -a) or an
+ * archive unpacked confined to root (see zbe_image_unpack); no shell. */
 static zbe_err_t
-populate(zbe_handle_t *h, const char *root, const char *source)
+populate(zbe_handle_t *h, const char *root, const zbe_install_src_t *src)
 {
 	struct stat sb;
 
-	if (source == NULL) {
+	if (src->kind == ZBE_INSTALL_MINIMAL) {
 		if (zbe_image_build_minimal(h, root, h->zone_client,
 		    h->zone_client != NULL ? "/usr/sbin/beadm" : NULL) != ZBE_OK)
 			return zbe_error_prepend(h, "install");
 		return ZBE_OK;
 	}
-	if (stat(source, &sb) != 0)
-		return zbe_fail(h, ZBE_ENOENT, source, "%s", strerror(errno));
-	if (S_ISDIR(sb.st_mode)) {
-		char *from = zbe_asprintf("%s/.", source);
+	if (stat(src->path, &sb) != 0)
+		return zbe_fail(h, ZBE_ENOENT, src->path, "%s", strerror(errno));
+	if (S_ISDIR(sb.st_mode) && src->kind == ZBE_INSTALL_SOURCE) {
+		char *from = zbe_asprintf("%s/.", src->path);
 		const char *argv[] = { "cp", "-a", "--", from, root, NULL };
 		zbe_err_t err = from == NULL ? zbe_fail(h, ZBE_ENOMEM, NULL, NULL)
 		    : zbe_run(h, ZBE_CMD_MUTATE, argv, NULL);
 		free(from);
 		return err;
 	}
-	const char *argv[] = { "tar", "-x", "-f", source, "-C", root, NULL };
-	if (zbe_run(h, ZBE_CMD_MUTATE, argv, NULL) != ZBE_OK) {
-		h->err = ZBE_EZONE;
-		return zbe_error_prepend(h, "%s: does not unpack", source);
-	}
-	return ZBE_OK;
+	return zbe_image_unpack(h, root, src->path);
+}
+
+/* debian/80zbe, the apt configuration the package installs */
+static const char apt_conf[] =
+    "// zbe: a boot environment before each apt transaction, when\n"
+    "// /etc/zbe/zbe.conf says apt_snapshot = on (see zbe.conf(5)).\n"
+    "DPkg::Pre-Install-Pkgs { \"/usr/libexec/zbe/zbe-apt-hook || true\"; };\n"
+    "DPkg::Tools::Options::/usr/libexec/zbe/zbe-apt-hook::Version \"3\";\n";
+
+/* What the Debian image gets per zone, beneath its root: the zone's
+ * host name and the in-zone beadm, as the busybox image carries it. */
+static zbe_err_t
+personalize(zbe_handle_t *h, const char *root, const char *zone)
+{
+	char *name = zbe_asprintf("%s\n", zone);
+	zbe_err_t err = name != NULL ? zbe_image_put(h, root, "etc/hostname", NULL, name, 0644)
+	    : zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+
+	free(name);
+	if (err == ZBE_OK && h->zone_client != NULL)
+		err = zbe_image_put(h, root, "usr/sbin/beadm", h->zone_client, NULL, 0755);
+	/* the apt hook where the package puts it; zbe.conf's apt_snapshot
+	 * (off unless the zone's /etc/zbe/zbe.conf says on) decides */
+	if (err == ZBE_OK && h->zone_apt_hook != NULL)
+		err = zbe_image_put(h, root, "usr/libexec/zbe/zbe-apt-hook", h->zone_apt_hook, NULL, 0755);
+	if (err == ZBE_OK && h->zone_apt_hook != NULL)
+		err = zbe_image_put(h, root, "etc/apt/apt.conf.d/80zbe", NULL, apt_conf, 0644);
+	return err != ZBE_OK ? zbe_error_prepend(h, "install") : ZBE_OK;
 }
 
 zbe_err_t
 zbe_zone_install(zbe_handle_t *h, const char *zone, const char *source)
 {
+	zbe_install_src_t src = { source != NULL ? ZBE_INSTALL_SOURCE : ZBE_INSTALL_MINIMAL, source, NULL };
+
+	return zbe_zone_install_from(h, zone, &src);
+}
+
+zbe_err_t
+zbe_zone_install_from(zbe_handle_t *h, const char *zone, const zbe_install_src_t *src)
+{
+	const char *source = src->kind != ZBE_INSTALL_MINIMAL ? src->path : NULL;
+	zbe_install_src_t debian = { ZBE_INSTALL_ARCHIVE, NULL, NULL };
+	char *image = NULL;
 	zbe_zone_conf_t zc;
 	zbe_state_t st;
 	zbe_undo_t undo = { 0 };
@@ -61,9 +96,26 @@ zbe_zone_install(zbe_handle_t *h, const char *zone, const char *source)
 		zbe_zone_conf_free(&zc);
 		return err;
 	}
-	if (source != NULL && access(source, R_OK) != 0) {
+	/* the Debian image is built (minutes) before the lock is taken: other
+	 * operations go on meanwhile; the cache has a lock of its own */
+	if (src->kind == ZBE_INSTALL_DEBIAN) {
+		const char *rel = src->release != NULL ? src->release : ZBE_DEBIAN_DEFAULT_RELEASE;
+		if (h->dry_run)
+			zbe_log(h, ZBE_LOG_PLAN, "the debian %s image from %s", rel, h->conf.image_cache);
+		else if ((err = zbe_image_debian(h, h->conf.image_cache, rel, "/etc/apt", &image)) != ZBE_OK)
+			zbe_error_prepend(h, "%s", zone);
+		debian.path = source = image;
+	}
+	struct stat sb;
+	if (err != ZBE_OK)
+		;
+	else if (source != NULL && access(source, R_OK) != 0)
 		err = zbe_fail(h, ZBE_ENOENT, source, "%s", strerror(errno));
+	else if (src->kind == ZBE_INSTALL_ARCHIVE && (stat(source, &sb) != 0 || !S_ISREG(sb.st_mode)))
+		err = zbe_fail(h, ZBE_EINVAL, source, "not a tar archive (not a regular file)");
+	if (err != ZBE_OK) {
 		free(zpds);
+		free(image);
 		zbe_zone_conf_free(&zc);
 		return err;
 	}
@@ -137,7 +189,9 @@ zbe_zone_install(zbe_handle_t *h, const char *zone, const char *source)
 		mounted = err == ZBE_OK;
 	}
 	if (err == ZBE_OK && !h->dry_run)
-		err = populate(h, root, source);
+		err = populate(h, root, src->kind == ZBE_INSTALL_DEBIAN ? &debian : src);
+	if (err == ZBE_OK && !h->dry_run && src->kind == ZBE_INSTALL_DEBIAN)
+		err = personalize(h, root, zone);
 	if (err == ZBE_OK && !h->dry_run)
 		err = zbe_zone_shift_root(h, &zc, root, true);
 	if (mounted) {
@@ -160,6 +214,7 @@ unlock:
 	free(rpool);
 	free(zbe1);
 	free(root);
+	free(image);
 	zbe_zone_conf_free(&zc);
 	return err;
 }
