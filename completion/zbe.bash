@@ -191,7 +191,9 @@ _zbe_beadm() {
 	case $sub in
 	activate)
 		_zbe_scan $((i + 1)) ""
-		if ((pos == 0)); then
+		if ((pos == -1)); then
+			_zbe_reply -t
+		elif ((pos == 0)); then
 			mapfile -t list < <(_zbe_be_names "$zone")
 			_zbe_reply "${list[@]}"
 		fi

@@ -136,7 +136,9 @@ typedef struct zbe_be_info {
 	char *parentbe_name;/* zone BEs: that host BE's name, "orphan", or NULL if none */
 	bool active_prop;   /* zone BEs: org.opensolaris.libbe:active=on */
 	bool running;       /* N: the running BE (zone: the running zone's root) */
-	bool next;          /* R: active on reboot (zone: selected at next boot) */
+	bool next;          /* R: active on reboot (zone: selected at next boot); with a
+	                       one-time activation pending, the BE it returns to */
+	bool once;          /* T: host BEs: active for the next boot only (beadm activate -t) */
 	bool foreign;       /* !: zone BE of another host BE, not bootable now */
 	bool orphan;        /* O: zone BE of no host BE on this host (one that came from elsewhere) */
 	bool incomplete;    /* I: half-made or half-destroyed by an interrupted operation */
@@ -176,6 +178,9 @@ zbe_err_t zbe_create(zbe_handle_t *h, const zbe_create_opts_t *o);
 zbe_err_t zbe_snapshot(zbe_handle_t *h, const char *be, const char *snap);
 
 zbe_err_t zbe_activate(zbe_handle_t *h, const char *be);
+/* beadm activate -t: the next boot of the host only comes up in be; the
+ * boot after it in the BE active before (a later zbe_activate confirms be). */
+zbe_err_t zbe_activate_once(zbe_handle_t *h, const char *be);
 /* beadm run: the command succeeded; the BE made with .pending is whole. */
 zbe_err_t zbe_run_done(zbe_handle_t *h, const char *be);
 
@@ -231,6 +236,7 @@ typedef enum zbe_prune_action {
 	ZBE_PRUNE_KEEP_RUNNING, /* the running BE (zone: the running zone's root) */
 	ZBE_PRUNE_KEEP_NEXT,    /* active on reboot (zone: selected at next boot) */
 	ZBE_PRUNE_KEEP_BACKS,   /* a snapshot of it is the origin of a BE that stays */
+	ZBE_PRUNE_KEEP_ONCE,    /* host: the one-time BE of activate -t, or the BE it returns to */
 	ZBE_PRUNE_FAILED,       /* its destroy failed: error says why */
 } zbe_prune_action_t;
 
@@ -254,7 +260,8 @@ typedef struct zbe_prune_result {
  * Keep the newest `keep` automatic BEs of the scope; of the older ones,
  * oldest first, destroy each (as beadm destroy -s does, zones' BEs of a
  * host BE along) while the pool's free space is under min_free (0: destroy
- * every one), never the running BE, the one active on reboot, nor one
+ * every one), never the running BE, the one active on reboot, the
+ * one-time BE of a pending activate -t and the one it returns to, nor one
  * whose snapshot backs a BE that stays.  plan_only: decide, change
  * nothing.  A failed destroy is recorded and the others go on; the result
  * is then ZBE_EZFS-like (the first failure's code) with *out still set.

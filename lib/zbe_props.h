@@ -49,6 +49,12 @@
  * that beadm, cleared when the command succeeded.  One whose beadm is gone
  * is an interrupted update: the next mutating command destroys it. */
 #define ZBE_PROP_PENDING     "org.zbe:pending"
+/* On the host's BE container while a one-time activation (beadm activate
+ * -t) is pending: the name of the BE the boot after the next one comes up
+ * in again.  bootfs names the one-time BE; the boot script zbe ships for
+ * the initramfs (dist/initramfs-tools) points bootfs back at this BE and
+ * clears it during that boot, before anything can fail after it. */
+#define ZBE_PROP_NEXTBOOT_REVERT "org.zbe:nextboot-revert"
 
 #define ZBE_PROP_TYPE        "type"
 #define ZBE_PROP_USED        "used"
@@ -64,7 +70,7 @@
 #define ZBE_PROPS_NOT_COPIED \
 	ZBE_PROP_UUID, ZBE_PROP_PARENTBE, ZBE_PROP_ACTIVE, ZBE_PROP_DESCRIPTION, \
 	ZBE_PROP_AUTO, ZBE_PROP_MOUNTPOINT, ZBE_PROP_CANMOUNT, ZBE_PROP_JOURNAL, ZBE_PROP_OP, \
-	ZBE_PROP_PENDING
+	ZBE_PROP_PENDING, ZBE_PROP_NEXTBOOT_REVERT
 /* Not copied either (a BE made from an automatic one is static unless told),
  * but create -o may set them. */
 #define ZBE_PROPS_NOT_INHERITED ZBE_PROP_POLICY, ZBE_PROP_APT_TXN
@@ -89,6 +95,18 @@
 	"exec", "setuid", "readonly", "snapdir", "sync", "logbias", "acltype", \
 	"aclinherit", "aclmode", "primarycache", "secondarycache", \
 	ZBE_PROP_POLICY, ZBE_PROP_APT_TXN
+
+/*
+ * Properties boot loaders read (ZFSBootMenu's).  Copied from the source
+ * BE at create like every local property, except that the kernel command
+ * line loses its root= words: the new BE is booted by its own name.  A
+ * zone's <zpds>/rpool is made with active=off, inherited by every ZBE in
+ * it, so that no loader offers a zone's root as a host BE.
+ */
+#define ZBE_PROP_ZBM_PREFIX      "org.zfsbootmenu:"
+#define ZBE_PROP_ZBM_COMMANDLINE "org.zfsbootmenu:commandline"
+#define ZBE_PROP_ZBM_ACTIVE      "org.zfsbootmenu:active"
+#define ZBE_ZBM_INACTIVE         ZBE_PROP_ZBM_ACTIVE "=off"
 
 /* The quota zonecfg be-quota puts on a zone's <zpds>/rpool. */
 #define ZBE_PROP_QUOTA       "quota"

@@ -24,6 +24,8 @@ flags(const zbe_be_info_t *b, char out[8])
 		*p++ = 'N';
 	if (b->next)
 		*p++ = 'R';
+	if (b->once)
+		*p++ = 'T';
 	if (b->incomplete)
 		*p++ = 'I';
 	if (b->foreign)
@@ -238,6 +240,8 @@ print_json(const zbe_list_t *l, int show, bool zone)
 		json_object_object_add(o, "active", json_object_new_string(f));
 		json_object_object_add(o, "running", json_object_new_boolean(b->running));
 		json_object_object_add(o, "active_on_reboot", json_object_new_boolean(b->next));
+		if (!zone)
+			json_object_object_add(o, "active_next_boot_only", json_object_new_boolean(b->once));
 		json_object_object_add(o, "mountpoint", jstr(view(b->mountpoint)));
 		json_object_object_add(o, "space", json_object_new_int64((int64_t)b->space));
 		json_object_object_add(o, "policy", json_object_new_string(policy(b)));

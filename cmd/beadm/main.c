@@ -22,7 +22,7 @@ static const struct command {
 	unsigned flags;
 	const char *usage; /* NULL: an alias, not listed */
 } commands[] = {
-	{ "activate", beadm_activate, CMD_MUTATES | CMD_IN_ZONE | CMD_BROKER, "activate beName" },
+	{ "activate", beadm_activate, CMD_MUTATES | CMD_IN_ZONE | CMD_BROKER, "activate [-t] beName" },
 	{ "check", beadm_check, CMD_IN_ZONE | CMD_BROKER, "check [-r]" },
 	{ "create", beadm_create, CMD_MUTATES | CMD_IN_ZONE | CMD_BROKER,
 	    "create [-a] [-d description] [-e nonActiveBe | beName@snapshot] [-o property=value] ... beName\n"

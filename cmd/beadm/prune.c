@@ -29,6 +29,8 @@ reason(const zbe_prune_entry_t *e)
 		return "running";
 	case ZBE_PRUNE_KEEP_NEXT:
 		return "active on reboot";
+	case ZBE_PRUNE_KEEP_ONCE:
+		return "activate -t pending";
 	case ZBE_PRUNE_KEEP_BACKS:
 		return "its snapshot is the origin of";
 	default:

@@ -68,10 +68,50 @@ zbe_activate(zbe_handle_t *h, const char *name)
 		else
 			err = adopt(&op, name);
 	}
+	if (err == ZBE_OK)
+		err = zbe_check_bootable(h, &op.st, op.be);
 	/* a kill between the steps: the next command finishes the activation */
 	if (err == ZBE_OK)
 		err = zbe_journal_begin(&op, ZBE_JOURNAL_ACTIVATE, name, op.be->uuid);
 	if (err == ZBE_OK)
 		err = zbe_activate_locked(h, &op.st, &op.zones, op.be->name, op.be->uuid, &op.undo);
+	return zbe_op_end(&op, err);
+}
+
+/*
+ * beadm activate -t: the next boot only.  bootfs names the BE, and the
+ * host's container names the BE to return to; the boot script zbe ships
+ * for the initramfs points bootfs back and clears the marker while that
+ * boot runs, so a boot that dies half-way still comes back.
+ */
+zbe_err_t
+zbe_activate_once(zbe_handle_t *h, const char *name)
+{
+	zbe_op_t op;
+	zbe_err_t err;
+
+	if (h->scope != ZBE_SCOPE_HOST)
+		return zbe_fail(h, ZBE_ENOTSUP, name,
+		    "cannot activate for one boot: only host boot environments can be (a zone boots its active one)");
+	if ((err = zbe_op_begin(h, &op, ZBE_OP_BOOTFS | ZBE_OP_ZONES, name, "activate")) != ZBE_OK)
+		return zbe_op_end(&op, err);
+	/* the permanent BE: the one a pending one-time activation returns to, else bootfs */
+	const char *permanent = zbe_state_revert(&op.st);
+	const zbe_ds_t *boot = op.st.bootfs != NULL ? zbe_tree_find(&op.st.tree, op.st.bootfs) : NULL;
+	if (permanent == NULL && boot != NULL && zbe_state_is_be(&op.st, boot))
+		permanent = zbe_be_name(&op.st, boot);
+	if (permanent == NULL || zbe_state_be(&op.st, permanent) == NULL)
+		err = zbe_fail(h, ZBE_EBOOTFS, name,
+		    "cannot activate for one boot: no boot environment to return to (bootfs names none); "
+		    "activate one first (beadm activate BE)");
+	else
+		err = zbe_check_bootable(h, &op.st, op.be);
+	if (err == ZBE_OK && strcmp(permanent, name) == 0) {
+		/* back to the permanent one: the pending one-time activation goes */
+		if ((err = zbe_journal_begin(&op, ZBE_JOURNAL_ACTIVATE, name, op.be->uuid)) == ZBE_OK)
+			err = zbe_activate_locked(h, &op.st, &op.zones, op.be->name, op.be->uuid, &op.undo);
+	} else if (err == ZBE_OK && (err = zbe_journal_begin(&op, ZBE_JOURNAL_ONCE, name, permanent)) == ZBE_OK) {
+		err = zbe_activate_once_locked(h, &op.st, op.be->name, permanent, &op.undo);
+	}
 	return zbe_op_end(&op, err);
 }

@@ -7,7 +7,7 @@
  *
  * Within the layer, files call down this list and never up it:
  *   journal, promote, mount_stage, destroy_program -> mount_tree -> mount_confined -> mount
- *   -> destroy_promote, activation, rollback_steps -> recover -> op
+ *   -> destroy_promote, activation, bootable, rollback_steps -> recover -> op
  *   -> carry, activate, destroy, create, mount_cmd, snapshot, rename, rollback, list
  *   -> prune (destroy's user)
  */
@@ -194,5 +194,18 @@ zbe_err_t zbe_set_bootfs(zbe_handle_t *h, const char *be_ds);
  * host scope, each zone's active ZBE of it) until none has an origin. */
 zbe_err_t zbe_activate_locked(zbe_handle_t *h, const zbe_state_t *st,
     const zbe_zone_containers_t *zones, const char *be_ds, const char *uuid, zbe_undo_t *undo);
+/* beadm activate -t: record permanent (a BE name) as the BE to return to
+ * on the host's container, then point bootfs at be_ds.  No promotion: the
+ * permanent BE stays what the others depend on. */
+zbe_err_t zbe_activate_once_locked(zbe_handle_t *h, const zbe_state_t *st, const char *be_ds,
+    const char *permanent, zbe_undo_t *undo);
+/* ---- what activation checks (bootable.c) ---- */
+
+/* Host scope: refuse a BE without a kernel and its initramfs in its /boot
+ * (mounted for the look when it is not), unless /boot is a file system of
+ * its own that the BEs share. */
+zbe_err_t zbe_check_bootable(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be);
+/* Set (value NULL: clear) the one-time activation's marker (no undo). */
+zbe_err_t zbe_set_revert(zbe_handle_t *h, const zbe_state_t *st, const char *value);
 
 #endif

@@ -3,7 +3,8 @@
  * and with -r repaired where that is safe.  Safe: finishing or undoing
  * an interrupted operation (its journal says which), destroying an
  * automatic snapshot nothing is cloned from, pointing a bootfs that
- * names a missing BE back at the running one.  Not safe, so only
+ * names a missing BE back at the running one, clearing a one-time
+ * activation's marker that names a missing BE.  Not safe, so only
  * reported: a zone with no or several active ZBEs, orphan ZBEs (the
  * administrator decides which state a zone keeps).
  */
@@ -208,6 +209,29 @@ check_bootfs(zbe_handle_t *h, zbe_op_t *op, bool repair, zbe_check_t *c)
 	return ZBE_OK;
 }
 
+/* The marker of a one-time activation names the BE the host returns to;
+ * naming none, the boot script would keep the one-time BE for good. */
+static zbe_err_t
+check_revert(zbe_handle_t *h, zbe_op_t *op, bool repair, zbe_check_t *c)
+{
+	zbe_check_item_t *item;
+	const zbe_state_t *st = &op->st;
+	const char *revert = h->scope == ZBE_SCOPE_HOST ? zbe_state_revert(st) : NULL;
+
+	if (revert == NULL || zbe_state_be(st, revert) != NULL)
+		return ZBE_OK;
+	ADD("clear it (bootfs stays as it is)",
+	    "a one-time activation returns to %s, which does not exist (%s on %s)", revert,
+	    ZBE_PROP_NEXTBOOT_REVERT, st->host_container);
+	if (repair) {
+		zbe_err_t err = zbe_set_revert(h, st, NULL);
+		if (err != ZBE_OK)
+			return err;
+		item->repaired = true;
+	}
+	return ZBE_OK;
+}
+
 static zbe_err_t
 read_state(zbe_op_t *op)
 {
@@ -259,6 +283,8 @@ zbe_check(zbe_handle_t *h, bool repair, zbe_check_t **out)
 		err = check_zone(h, &op.st, h->zone, h->container, c);
 	if (err == ZBE_OK)
 		err = check_bootfs(h, &op, repair, c);
+	if (err == ZBE_OK)
+		err = check_revert(h, &op, repair, c);
 	/* repairs are not undone: each is whole, and what is done is reported */
 	return zbe_op_end(&op, err);
 }

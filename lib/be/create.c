@@ -89,6 +89,37 @@ read_local_props(zbe_handle_t *h, const char *root, char **text)
 	    "name,property,value", "all", root, NULL);
 }
 
+/* The loader's kernel command line of the source without its root= words
+ * (the new BE is not the source's root); nothing when none is left. */
+static void
+add_commandline(zbe_argv_t *a, const char *value)
+{
+	char *out = calloc(1, strlen(value) + 1);
+	size_t n = 0;
+
+	if (out == NULL) {
+		a->oom = true;
+		return;
+	}
+	for (const char *p = value; *p != '\0';) {
+		size_t sp = strspn(p, " \t"), len;
+		p += sp;
+		len = strcspn(p, " \t");
+		if (len > 0 && strncmp(p, "root=", 5) != 0) {
+			if (n > 0)
+				out[n++] = ' ';
+			memcpy(out + n, p, len);
+			n += len;
+		}
+		p += len;
+	}
+	if (n > 0) {
+		zbe_argv_add(a, "-o");
+		zbe_argv_addf(a, "%s=%s", ZBE_PROP_ZBM_COMMANDLINE, out);
+	}
+	free(out);
+}
+
 /* Add -o prop=value for each local property of dataset (source side). */
 static void
 add_local_props(zbe_argv_t *a, const char *text, const char *dataset)
@@ -103,7 +134,9 @@ add_local_props(zbe_argv_t *a, const char *text, const char *dataset)
 			char *tab = line != NULL ? strchr(line, '\t') : NULL;
 			if (tab != NULL) {
 				*tab = '\0';
-				if (!in_list(not_copied, line)) {
+				if (strcmp(line, ZBE_PROP_ZBM_COMMANDLINE) == 0)
+					add_commandline(a, tab + 1);
+				else if (!in_list(not_copied, line)) {
 					zbe_argv_add(a, "-o");
 					zbe_argv_addf(a, "%s=%s", line, tab + 1);
 				}

@@ -22,9 +22,16 @@ zbe_destroy(zbe_handle_t *h, const char *name, int flags)
 		err = zbe_fail(h, ZBE_ERUNNING, name,
 		    h->scope == ZBE_SCOPE_HOST ? "is the running boot environment; boot another one first"
 		    : "is the running zone's root; activate another one and reboot the zone first");
+	else if (zbe_state_once(h, &op.st, op.be))
+		err = zbe_fail(h, ZBE_EBOOTFS, name,
+		    "is activated for the next boot (beadm activate -t); activate another boot environment first");
 	else if (h->scope == ZBE_SCOPE_HOST && zbe_state_next(h, &op.st, op.be))
 		err = zbe_fail(h, ZBE_EBOOTFS, name,
 		    "is active on reboot; activate another boot environment first");
+	else if (zbe_state_returns_to(h, &op.st, op.be))
+		err = zbe_fail(h, ZBE_EBOOTFS, name,
+		    "is the boot environment the host returns to after its one-time boot (beadm activate -t); "
+		    "activate another boot environment first");
 	else
 		err = zbe_destroy_plan_add(h, &op.st, op.be, flags, &plan);
 	/* the zones' BEs that belonged to it go too (their own checks apply) */

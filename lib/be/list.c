@@ -70,7 +70,9 @@ fill_be(zbe_handle_t *h, const zbe_state_t *st, const zbe_mounts_t *m, const zbe
 	}
 	b->incomplete = zbe_state_incomplete(st, be);
 	b->running = zbe_state_running(st, be);
-	b->next = zbe_state_next(h, st, be);
+	/* with activate -t pending: T on bootfs, R on the BE it returns to */
+	b->once = zbe_state_once(h, st, be);
+	b->next = (zbe_state_next(h, st, be) && !b->once) || zbe_state_returns_to(h, st, be);
 	b->space = be->used;
 	b->creation = be->creation;
 

@@ -116,9 +116,11 @@ decide(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t **cand, zbe_prune_
 			e->action = ZBE_PRUNE_KEEP_NEWEST;
 		else if (zbe_state_running(st, be))
 			e->action = ZBE_PRUNE_KEEP_RUNNING;
+		/* a pending activate -t: both the one-time BE and the BE it returns to */
+		else if (zbe_state_once(h, st, be) || zbe_state_returns_to(h, st, be))
+			e->action = ZBE_PRUNE_KEEP_ONCE;
 		else if (zbe_state_next(h, st, be))
 			e->action = ZBE_PRUNE_KEEP_NEXT;
-		/* (a one-time activation target, once there is one, stays too) */
 		else if ((b = backs(st, be, gone, ngone)) != NULL) {
 			e->action = ZBE_PRUNE_KEEP_BACKS;
 			if ((e->detail = zbe_strdup(b)) == NULL) {

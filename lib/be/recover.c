@@ -4,7 +4,8 @@
  * made carries its opid, and the BE it names did not exist before it
  * began.  The others are finished, since their first step already
  * changed what the administrator sees and their steps can run again:
- * an activation promotes the rest and sets bootfs, a destroy destroys
+ * an activation promotes the rest and sets bootfs (a one-time one sets
+ * bootfs while its marker is there), a destroy destroys
  * what is left, a rollback rolls the rest back, a rename moves bootfs.
  */
 #include "be.h"
@@ -82,6 +83,26 @@ finish_activate(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_container
 	return err;
 }
 
+/* Finished only while the marker it set is there: a boot since consumed
+ * it (and pointed bootfs back), and the one boot it was for is over. */
+static zbe_err_t
+finish_once(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, const zbe_journal_t *j,
+    const char **what)
+{
+	const char *revert = zbe_state_revert(st);
+	zbe_undo_t undo = { 0 };
+	zbe_err_t err = ZBE_OK;
+
+	if (be == NULL || revert == NULL || strcmp(revert, j->arg) != 0) {
+		*what = be == NULL ? "dropped (the boot environment is gone)" : "dropped (no marker: it had not begun, or a boot consumed it)";
+		return ZBE_OK;
+	}
+	*what = "finished";
+	err = zbe_activate_once_locked(h, st, be->name, j->arg, &undo);
+	zbe_undo_free(&undo);
+	return err;
+}
+
 static zbe_err_t
 finish_destroy(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers_t *zones,
     const zbe_ds_t *be, const zbe_journal_t *j)
@@ -122,9 +143,15 @@ finish_rename(zbe_handle_t *h, const zbe_state_t *st, const zbe_journal_t *j)
 
 	snprintf(from, sizeof(from), "%s/%s", j->container, j->be);
 	snprintf(to, sizeof(to), "%s/%s", j->container, j->arg);
-	if (h->scope != ZBE_SCOPE_HOST || zbe_tree_find(&st->tree, to) == NULL ||
-	    st->bootfs == NULL || strcmp(st->bootfs, from) != 0)
+	if (h->scope != ZBE_SCOPE_HOST || zbe_tree_find(&st->tree, to) == NULL)
 		return ZBE_OK;
+	/* the marker of a pending one-time activation follows too */
+	const char *revert = zbe_state_revert(st);
+	zbe_err_t err = ZBE_OK;
+	if (revert != NULL && strcmp(revert, j->be) == 0)
+		err = zbe_set_revert(h, st, j->arg);
+	if (err != ZBE_OK || st->bootfs == NULL || strcmp(st->bootfs, from) != 0)
+		return err;
 	return zbe_set_bootfs(h, to);
 }
 
@@ -148,6 +175,8 @@ zbe_recover(zbe_handle_t *h, const zbe_state_t *st, const zbe_zone_containers_t 
 	} else if (strcmp(j->kind, ZBE_JOURNAL_ACTIVATE) == 0) {
 		*what = be != NULL ? "finished" : "dropped (the boot environment is gone)";
 		err = be != NULL ? finish_activate(h, st, zones, be) : ZBE_OK;
+	} else if (strcmp(j->kind, ZBE_JOURNAL_ONCE) == 0) {
+		err = finish_once(h, st, be, j, what);
 	} else if (strcmp(j->kind, ZBE_JOURNAL_DESTROY) == 0) {
 		*what = "finished";
 		err = finish_destroy(h, st, zones, be, j);

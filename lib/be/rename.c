@@ -52,15 +52,22 @@ zbe_rename(zbe_handle_t *h, const char *name, const char *newname)
 		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
 		goto out;
 	}
-	/* bootfs follows in a second step: a kill between is finished next time */
+	/* bootfs (and the marker of a one-time activation returning to it)
+	 * follows in a second step: a kill between is finished next time */
 	bool follow = h->scope == ZBE_SCOPE_HOST && zbe_state_next(h, &op.st, be);
-	if (follow && (err = zbe_journal_begin(&op, ZBE_JOURNAL_RENAME, name, newname)) != ZBE_OK)
+	bool marker = zbe_state_returns_to(h, &op.st, be);
+	if ((follow || marker) && (err = zbe_journal_begin(&op, ZBE_JOURNAL_RENAME, name, newname)) != ZBE_OK)
 		goto out;
 	if ((err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "rename", be->name, to, NULL)) != ZBE_OK)
 		goto out;
 	zbe_undo_zfs(&op.undo, h, "rename", to, be->name, NULL);
 	/* the uuid stays, so zone BEs keep pointing at it; bootfs must follow */
-	if (follow)
+	if (marker && (err = zbe_set_revert(h, &op.st, newname)) == ZBE_OK) {
+		char *old = zbe_asprintf("%s=%s", ZBE_PROP_NEXTBOOT_REVERT, name);
+		zbe_undo_zfs(&op.undo, h, "set", old != NULL ? old : "", op.st.host_container, NULL);
+		free(old);
+	}
+	if (err == ZBE_OK && follow)
 		err = zbe_set_bootfs(h, to);
 out:
 	free(to);

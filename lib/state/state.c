@@ -5,6 +5,7 @@
  */
 #include "state.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,6 +133,43 @@ zbe_state_next(const zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be)
 	if (h->scope == ZBE_SCOPE_HOST)
 		return st->bootfs != NULL && strcmp(st->bootfs, be->name) == 0;
 	return !zbe_state_foreign(h, st, be) && be->active != NULL && strcmp(be->active, "on") == 0;
+}
+
+const char *
+zbe_state_revert(const zbe_state_t *st)
+{
+	const zbe_ds_t *c = st->host_container != NULL ? zbe_tree_find(&st->tree, st->host_container) : NULL;
+	const char *slash = st->host_container != NULL ? strrchr(st->host_container, '/') : NULL;
+
+	if (c == NULL || c->revert == NULL)
+		return NULL;
+	/* set on an outer dataset and inherited: not this container's */
+	if (slash != NULL) {
+		char parent[512];
+		snprintf(parent, sizeof(parent), "%.*s", (int)(slash - st->host_container), st->host_container);
+		const zbe_ds_t *p = zbe_tree_find(&st->tree, parent);
+		if (p != NULL && p->revert != NULL && strcmp(p->revert, c->revert) == 0)
+			return NULL;
+	}
+	return c->revert;
+}
+
+bool
+zbe_state_once(const zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be)
+{
+	const char *revert = zbe_state_revert(st);
+
+	return h->scope == ZBE_SCOPE_HOST && revert != NULL && zbe_state_next(h, st, be) &&
+	    strcmp(zbe_host_be_name(st, be), revert) != 0;
+}
+
+bool
+zbe_state_returns_to(const zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be)
+{
+	const char *revert = zbe_state_revert(st);
+
+	return h->scope == ZBE_SCOPE_HOST && revert != NULL && zbe_ds_under(be->name, st->host_container) &&
+	    strcmp(be->name, st->host_container) != 0 && strcmp(zbe_host_be_name(st, be), revert) == 0;
 }
 
 /* !: a zone BE that belongs to another host BE (or to none). */

@@ -41,6 +41,13 @@ const char *zbe_host_be_name(const zbe_state_t *st, const zbe_ds_t *d);
 bool zbe_state_running(const zbe_state_t *st, const zbe_ds_t *be);
 bool zbe_state_next(const zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be);
 bool zbe_state_foreign(const zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be);
+/* A pending one-time activation (beadm activate -t): the name of the BE
+ * the boot after the next one returns to, or NULL. */
+const char *zbe_state_revert(const zbe_state_t *st);
+/* T: host scope, be is bootfs for the next boot only. */
+bool zbe_state_once(const zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be);
+/* Host scope: be is the BE a pending one-time activation returns to. */
+bool zbe_state_returns_to(const zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be);
 const zbe_ds_t *zbe_state_host_be_by_uuid(const zbe_state_t *st, const char *uuid);
 /* The entries of the tree under be (itself first), as an index range. */
 void zbe_state_range(const zbe_state_t *st, const zbe_ds_t *be, size_t *first, size_t *end);
@@ -53,6 +60,7 @@ void zbe_state_range(const zbe_state_t *st, const zbe_ds_t *be, size_t *first, s
 #define ZBE_JOURNAL_DESTROY  "destroy"  /* be: the BE; arg: "<uuid or -> <flags> <origin snapshot or ->" */
 #define ZBE_JOURNAL_ROLLBACK "rollback" /* be: the BE; arg: the snapshot */
 #define ZBE_JOURNAL_RENAME   "rename"   /* be: the old name; arg: the new one */
+#define ZBE_JOURNAL_ONCE     "activate-t" /* be: the one-time BE; arg: the BE it returns to */
 
 typedef struct zbe_journal {
 	char opid[40];

@@ -107,7 +107,7 @@ list_lines(void **state)
 {
 	zbe_tree_t t = { 0 };
 	char line[] = "p/ROOT/x\tfilesystem\t8192\t1700000001\t-\tlegacy\tnoauto\tu-x\t-\t-\tdesc\t-\t-\toff"
-	    "\tauto\t42:1234\t77\t-\t-\t-\tp/zones/z1/rpool/ZBE1@c\tZBE2\t-";
+	    "\tauto\t42:1234\t77\t-\t-\t-\tp/zones/z1/rpool/ZBE1@c\tZBE2\t-\tGBE1";
 	(void)state;
 	assert_int_equal(zbe_tree_list_line(&t, line), ZBE_OK);
 	zbe_tree_finish(&t);
@@ -122,6 +122,7 @@ list_lines(void **state)
 	assert_string_equal(x->clone_snap, "p/zones/z1/rpool/ZBE1@c");
 	assert_string_equal(x->last_booted, "ZBE2");
 	assert_null(x->move_to);
+	assert_string_equal(x->revert, "GBE1");
 	zbe_tree_free(&t);
 }
 
@@ -132,13 +133,13 @@ list_mountpoint_sources(void **state)
 {
 	zbe_tree_t t = { 0 };
 	const char *lines[] = {
-		"p/ROOT/a\tfilesystem\t1\t1\t-\tlegacy\tnoauto\tu\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-\t-\t-",
-		"p/ROOT/a/var\tfilesystem\t1\t2\t-\tlegacy\ton\t-\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-\t-\t-",
-		"p/ROOT/a/opt\tfilesystem\t1\t3\t-\t/opt\ton\t-\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-\t-\t-",
-		"p/ROOT/b\tfilesystem\t1\t4\t-\t/\tnoauto\tu2\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-\t-\t-",
-		"p/ROOT/b/var\tfilesystem\t1\t5\t-\t/var\ton\t-\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-\t-\t-",
-		"p/ROOT/b/srv\tfilesystem\t1\t6\t-\t/elsewhere\ton\t-\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-\t-\t-",
-		"p/ROOT/b/var/log\tfilesystem\t1\t7\t-\t/var/log\ton\t-\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-\t-\t-",
+		"p/ROOT/a\tfilesystem\t1\t1\t-\tlegacy\tnoauto\tu\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-\t-\t-\t-",
+		"p/ROOT/a/var\tfilesystem\t1\t2\t-\tlegacy\ton\t-\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-\t-\t-\t-",
+		"p/ROOT/a/opt\tfilesystem\t1\t3\t-\t/opt\ton\t-\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-\t-\t-\t-",
+		"p/ROOT/b\tfilesystem\t1\t4\t-\t/\tnoauto\tu2\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-\t-\t-\t-",
+		"p/ROOT/b/var\tfilesystem\t1\t5\t-\t/var\ton\t-\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-\t-\t-\t-",
+		"p/ROOT/b/srv\tfilesystem\t1\t6\t-\t/elsewhere\ton\t-\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-\t-\t-\t-",
+		"p/ROOT/b/var/log\tfilesystem\t1\t7\t-\t/var/log\ton\t-\t-\t-\t-\t-\t-\toff\t-\t-\t1\t-\t-\t-\t-\t-\t-\t-",
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {

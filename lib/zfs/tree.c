@@ -15,7 +15,7 @@ const char *const zbe_tree_props[] = {
 	ZBE_PROP_MOUNTPOINT, ZBE_PROP_CANMOUNT, ZBE_PROP_UUID, ZBE_PROP_PARENTBE,
 	ZBE_PROP_ACTIVE, ZBE_PROP_DESCRIPTION, ZBE_PROP_AUTO, ZBE_PROP_ZONESTATE, ZBE_PROP_DEFER_DESTROY,
 	ZBE_PROP_POLICY, ZBE_PROP_APT_TXN, ZBE_PROP_CREATETXG, ZBE_PROP_JOURNAL, ZBE_PROP_OP,
-	ZBE_PROP_PENDING, ZBE_PROP_CLONE_SNAP, ZBE_PROP_LAST_BOOTED, ZBE_PROP_MOVE, NULL
+	ZBE_PROP_PENDING, ZBE_PROP_CLONE_SNAP, ZBE_PROP_LAST_BOOTED, ZBE_PROP_MOVE, ZBE_PROP_NEXTBOOT_REVERT, NULL
 };
 
 /* '/' and '@' sort before every other name character. */
@@ -118,6 +118,7 @@ ds_free(zbe_ds_t *d)
 	free(d->journal);
 	free(d->op);
 	free(d->pending);
+	free(d->revert);
 	free(d->apt_txn);
 	free(d->clone_snap);
 	free(d->last_booted);
@@ -215,6 +216,8 @@ zbe_tree_set(zbe_ds_t *d, const char *prop, const char *value)
 		return set_str(&d->op, value);
 	if (strcmp(prop, ZBE_PROP_PENDING) == 0)
 		return set_str(&d->pending, value);
+	if (strcmp(prop, ZBE_PROP_NEXTBOOT_REVERT) == 0)
+		return set_str(&d->revert, value);
 	if (strcmp(prop, ZBE_PROP_ZONESTATE) == 0) {
 		d->incomplete = strcmp(value, "incomplete") == 0;
 		d->detached = strcmp(value, ZBE_ZONESTATE_DETACHED) == 0;

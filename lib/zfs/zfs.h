@@ -69,6 +69,7 @@ typedef struct zbe_ds {
 	char *journal;     /* org.zbe:journal (meaningful on a BE container) */
 	char *op;          /* org.zbe:op: the operation that made it */
 	char *pending;     /* org.zbe:pending: a beadm run updates it */
+	char *revert;      /* org.zbe:nextboot-revert (meaningful on the host's BE container) */
 	unsigned order;    /* position in the listing (snapshots: creation order) */
 } zbe_ds_t;
 

@@ -151,7 +151,7 @@ make(zbe_handle_t *h, clone_job_t *j, const zbe_state_t *st, zbe_undo_t *undo)
 	if (err == ZBE_OK && !h->dry_run)
 		err = zbe_zone_own_zonepath(h, &j->zc);
 	if (err == ZBE_OK)
-		err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "create", "-o", "canmount=off", "-o", "mountpoint=none",
+		err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "create", "-o", "canmount=off", "-o", "mountpoint=none", "-o", ZBE_ZBM_INACTIVE,
 		    quota != NULL ? "-o" : j->rpool, quota, quota != NULL ? j->rpool : NULL, NULL);
 	/* the clone is undone with <zpds> (destroy -r) */
 	if (err == ZBE_OK)

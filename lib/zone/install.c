@@ -172,7 +172,7 @@ zbe_zone_install_from(zbe_handle_t *h, const char *zone, const zbe_install_src_t
 	if (err == ZBE_OK && zc.be_quota != NULL && quota == NULL)
 		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
 	if (err == ZBE_OK)
-		err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "create", "-o", "canmount=off", "-o", "mountpoint=none",
+		err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "create", "-o", "canmount=off", "-o", "mountpoint=none", "-o", ZBE_ZBM_INACTIVE,
 		    quota != NULL ? "-o" : rpool, quota != NULL ? quota : NULL, quota != NULL ? rpool : NULL, NULL);
 	free(quota);
 	if (err == ZBE_OK)

@@ -117,3 +117,69 @@ load helpers
 	assert_match "$stderr" '^beadm: .*NOPE' stderr
 	assert_same "$before" "$(state)"
 }
+
+# be_boot BE CMD...: run CMD in the BE's /boot (mounted with zfs itself)
+be_boot() {
+	local be=$1
+	shift
+	raw_mount "$be" "$TMP/w"
+	(cd "$TMP/w/boot" && "$@")
+	raw_unmount "$be"
+}
+
+@test "activate and activate -t refuse a BE without a kernel and its initramfs; nothing changes" {
+	beadm create B
+	be_boot B rm -f initrd.img-6.1.0-zbt
+	local before
+	before=$(state)
+	for args in "activate B" "activate -t B"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr beadm $args
+		assert_status 1
+		assert_eq "$stderr" "beadm: B: cannot activate: no kernel /boot/vmlinuz-* with its initramfs /boot/initrd.img-* in it" "$args"
+		assert_same "$before" "$(state)" "pool after $args"
+	done
+	# a kernel alone, or an initramfs of another version, is not enough
+	be_boot B sh -c 'echo i >initrd.img-6.1.0-other'
+	run --separate-stderr beadm activate B
+	assert_status 1
+	# a symlink is not followed out of the BE
+	be_boot B ln -s /etc/hostname initrd.img-6.1.0-zbt
+	run --separate-stderr beadm activate B
+	assert_status 1
+	assert_eq "$(bootfs)" "$GBE1" bootfs
+	# dracut's name counts
+	be_boot B sh -c 'rm initrd.img-6.1.0-zbt; echo i >initramfs-6.1.0-zbt.img'
+	run --separate-stderr beadm activate B
+	assert_status 0
+	assert_eq "$(bootfs)" "$(ds B)" bootfs
+	assert_eq "$(prop "$(ds B)" mountpoint)" legacy "B's mountpoint after the look"
+	assert_eq "$(mounted_at "$(ds B)")" "" "B mounted after the look"
+}
+
+@test "activate looks in a mounted BE where it is mounted, and refuses a BE without /boot" {
+	beadm create B
+	beadm mount B "$TMP/m"
+	rm -r "$TMP/m/boot"
+	run --separate-stderr beadm activate B
+	assert_status 1
+	assert_contains "$stderr" "beadm: B: cannot activate: no kernel /boot/vmlinuz-*"
+	assert_eq "$(mounted_at "$(ds B)")" "$TMP/m" "B still mounted where it was"
+	mkdir "$TMP/m/boot"
+	touch "$TMP/m/boot/vmlinuz-6.1.0-zbt" "$TMP/m/boot/initrd.img-6.1.0-zbt"
+	run --separate-stderr beadm activate B
+	assert_status 0
+	assert_eq "$(mounted_at "$(ds B)")" "$TMP/m" "B still mounted where it was"
+	beadm unmount B
+}
+
+@test "activate: /boot a file system of its own, shared by the BEs: not checked" {
+	beadm create B
+	be_boot B rm -f vmlinuz-6.1.0-zbt initrd.img-6.1.0-zbt
+	mount -t tmpfs tmpfs "$TMP/root/boot"
+	run --separate-stderr beadm activate B
+	local rc=$status
+	umount "$TMP/root/boot"
+	[ "$rc" -eq 0 ] || fail "activate with a separate /boot: exit $rc: $stderr"
+	assert_eq "$(bootfs)" "$(ds B)" bootfs
+}

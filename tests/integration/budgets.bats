@@ -20,6 +20,8 @@
 #                         whose zfs snapshot takes one dataset
 #   beadm destroy -F NEW  5 calls on OpenZFS whatever N (one channel
 #                         program); at most 2N+8 on zfs-fuse
+#   beadm activate NEW    3N+6 zfs and 2 zpool calls on OpenZFS; 3N+10 zfs
+#                         on zfs-fuse, whose look at NEW's /boot costs 4
 # Each mutating operation's 2 extra calls are its journal (crash safety):
 # zfs set org.zbe:journal before the first change, zfs inherit after the last.
 # The list-type budgets hold "whatever N": they are checked again after
@@ -191,4 +193,27 @@ check_prune() {
 	else
 		assert_calls_at_most "beadm destroy -F NEW: zfs+zpool calls" $((2 * NZ + 8)) "$(calls)"
 	fi
+}
+
+@test "budget: beadm activate NEW makes 3N+6 zfs calls on OpenZFS, 3N+10 on zfs-fuse (the look at /boot), and 2 zpool calls (N = 5 zones)" {
+	#   1 zfs get     the tree
+	#   look          NEW is not mounted: mounted to see its /boot, then
+	#                 unmounted; OpenZFS: mount(2), no zfs call; zfs-fuse: a
+	#                 temporary mountpoint, zfs mount, zfs unmount and
+	#                 mountpoint=legacy again: 4
+	#   2             the journal
+	#   3 (1 + N)     for NEW and each zone's ZBE of it: its origins read,
+	#                 zfs promote, its origins read again
+	#   zpool         the bootfs read, then bootfs set last
+	local look=4
+	on_openzfs && look=0
+	beadm create NEW
+	counted beadm activate NEW
+	assert_status 0
+	assert_eq "$(zpool list -H -o bootfs "$POOL")" "$POOL/ROOT/NEW" bootfs
+	assert_calls "beadm activate NEW: zfs mount calls (the look)" $((look / 4)) "$(calls zfs mount)"
+	assert_calls "beadm activate NEW: zfs unmount calls (the look)" $((look / 4)) "$(calls zfs unmount)"
+	assert_calls "beadm activate NEW: zfs promote calls" $((NZ + 1)) "$(calls zfs promote)"
+	assert_calls "beadm activate NEW: zfs calls" $((3 * NZ + 6 + look)) "$(calls zfs)"
+	assert_calls "beadm activate NEW: zpool calls (bootfs read and set)" 2 "$(calls zpool)"
 }

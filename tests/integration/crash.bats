@@ -27,6 +27,13 @@ count() {
 	K=$(cat "$TMP/count")
 }
 
+# J: after count, the number of the call that set the journal (the calls
+# before it are activate's look at the BE's /boot: a mount and its unmount).
+journal_call() {
+	J=$(awk -F'\t' -v p="$JOURNAL_PROP=" 'index($2, p) { print $1; exit }' "$TMP/zfs.log")
+	[ -n "$J" ] || fail "no journal call in $(cat "$TMP/zfs.log")"
+}
+
 # killed N ARGS...: run beadm ARGS, killed after mutating call N.
 killed() {
 	local n=$1
@@ -110,9 +117,11 @@ check_clean() {
 @test "activate killed after each mutating call: finished by the next command" {
 	beadm create NEW
 	use_killer
+	rm -f "$TMP/zfs.log"
 	count activate NEW
+	journal_call
 	beadm activate GBE1
-	for n in $(seq 1 $((K - 1))); do
+	for n in $(seq "$J" $((K - 1))); do
 		killed "$n" activate NEW
 		assert_eq "$(flags_of NEW)" "-" "NEW is whole (call $n)"
 		check_reports "interrupted operation 'activate NEW'"
@@ -123,6 +132,92 @@ check_clean() {
 		[ "$(prop "$(ds NEW)/var" origin)" = - ] || fail "NEW/var still a clone (call $n)"
 		check_clean
 		beadm activate GBE1
+	done
+}
+
+# The boot script of activate -t, run as the initramfs of the BE mounted
+# at $TMP/root runs it (the running BE here: bootfs is where it boots).
+boot_here() {
+	env rootmnt="$TMP/root" sh "$ZBT_SRC/dist/initramfs-tools/scripts/local-bottom/zbe" 2>/dev/null ||
+	    fail "boot script failed"
+}
+
+revert() {
+	zfs get -H -o value -s local "$REVERT_PROP" "$POOL/ROOT"
+}
+
+@test "activate -t killed after each mutating call: finished by the next command, or dropped after a boot" {
+	beadm create NEW
+	before=$(state)
+	use_killer
+	rm -f "$TMP/zfs.log"
+	count activate -t NEW
+	journal_call
+	beadm activate GBE1
+	assert_same "$before" "$(state)" "pool after the probe"
+	for n in $(seq "$J" $((K - 1))); do
+		killed "$n" activate -t NEW
+		assert_eq "$(flags_of NEW)" "$(bootfs | grep -qx "$(ds NEW)" && echo T || echo -)" "NEW (call $n)"
+		check_reports "interrupted operation 'activate-t NEW'"
+		run --separate-stderr beadm check -r
+		assert_status 0
+		# as before, or as the whole command leaves it: never bootfs moved without a way back
+		if [ "$(revert)" = GBE1 ]; then
+			assert_eq "$(bootfs)" "$(ds NEW)" "bootfs after the repair (call $n)"
+		else
+			assert_same "$before" "$(state)" "pool after the repair (call $n)"
+		fi
+		check_clean
+		beadm activate GBE1
+		# the same kill, then a boot before any beadm: the boot consumes the
+		# marker, and the next command drops what is left of the activation
+		killed "$n" activate -t NEW
+		boot_here
+		assert_eq "$(bootfs)" "$GBE1" "bootfs after the boot (call $n)"
+		run --separate-stderr beadm create OTHER
+		assert_status 0
+		assert_contains "$stderr" "an interrupted 'activate-t NEW' was dropped" "call $n"
+		beadm destroy -F OTHER
+		assert_same "$before" "$(state)" "pool after the boot and the recovery (call $n)"
+		check_clean
+	done
+}
+
+@test "activate killed during its look at the BE's /boot: nothing activated; unmount restores the BE" {
+	on_openzfs && skip "OpenZFS: the look mounts with mount(2), no zfs call to be killed after"
+	beadm create NEW
+	before=$(state)
+	use_killer
+	rm -f "$TMP/zfs.log"
+	count activate NEW
+	journal_call
+	beadm activate GBE1
+	[ "$J" -gt 1 ] || fail "activate of the unmounted NEW did not mount it to look (journal at call $J)"
+	for n in $(seq 1 $((J - 1))); do
+		killed "$n" activate NEW
+		assert_eq "$(bootfs)" "$GBE1" "bootfs (call $n)"
+		run --separate-stderr beadm check
+		assert_not_contains "$output" "interrupted operation" "call $n"
+		# at worst the BE stays mounted in run_dir (the look's directory, or the
+		# staging slot), as a killed beadm mount leaves it
+		if [ -n "$(mounted_at "$(ds NEW)")" ]; then
+			beadm unmount NEW || fail "unmount NEW (call $n)"
+		fi
+		# and a child the kill left in run_dir's staging area, with the area
+		awk -v p="$TMP/run/" 'index($2, p) == 1 { print $2 }' /proc/self/mounts | sort -r |
+		    while read -r m; do umount -l "$m"; done
+		# zfs-fuse mounts a legacy root through a temporary mountpoint: a kill
+		# between that set and the mount, or the unmount and the set back,
+		# leaves it set (not mounted; beadm mount and activate still work)
+		mp=$(prop "$(ds NEW)" mountpoint)
+		if [ "$mp" != legacy ]; then
+			! on_openzfs || fail "NEW's mountpoint left at $mp (call $n)"
+			# (its mount directory, or the staging slot the root is mounted in first)
+			[[ $mp == "$TMP/run/look."* || $mp == "$TMP/run/stage."*/be ]] ||
+			    fail "NEW's mountpoint left at $mp (call $n)"
+			zfs set mountpoint=legacy "$(ds NEW)"
+		fi
+		assert_same "$before" "$(state)" "pool after the unmount (call $n)"
 	done
 }
 

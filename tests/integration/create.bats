@@ -68,6 +68,19 @@ check_new_be() {
 	assert_eq "$(prop "$(ds NEW)" atime)" off "atime on the root"
 }
 
+@test "create copies the loaders' properties of the source, never root= in the command line" {
+	zfs set org.zfsbootmenu:commandline="quiet root=ZFS=$GBE1 loglevel=4" "$GBE1"
+	zfs set org.zfsbootmenu:kernel=vmlinuz-6.1.0-zbt "$GBE1"
+	beadm create NEW
+	assert_eq "$(prop "$(ds NEW)" org.zfsbootmenu:commandline)" "quiet loglevel=4" commandline
+	assert_eq "$(zfs get -H -o source org.zfsbootmenu:commandline "$(ds NEW)")" local "its source"
+	assert_eq "$(prop "$(ds NEW)" org.zfsbootmenu:kernel)" vmlinuz-6.1.0-zbt kernel
+	# root= alone: nothing is left to copy
+	zfs set org.zfsbootmenu:commandline="root=zfs:AUTO" "$GBE1"
+	beadm create NEW2
+	assert_eq "$(zfs get -H -o source org.zfsbootmenu:commandline "$(ds NEW2)")" - "NEW2's commandline source"
+}
+
 @test "create -e BE clones another (non-running) BE" {
 	beadm create A
 	be_write A var/mark fromA

@@ -140,6 +140,7 @@ got:      $(echo $output)"
 	assert_offers "beadm c" check create
 	assert_offers "beadm prune -" -n
 	assert_offers "beadm check -" -r
+	assert_offers "beadm activate -" -t
 	assert_offers "beadm -v -n " activate check create destroy list mount unmount umount prune rename rollback run
 	assert_offers "beadm -" -v -n -z -V --version --help
 }
@@ -147,6 +148,7 @@ got:      $(echo $output)"
 @test "completion: beadm activate offers the BE names of beadm list -H" {
 	assert_offers "beadm activate " GBE1 upd:2
 	assert_offers "beadm activate G" GBE1
+	assert_offers "beadm activate -t " GBE1 upd:2
 	assert_offers "beadm destroy -F " GBE1 upd:2
 	assert_offers "beadm mount " GBE1 upd:2
 	assert_offers "beadm rename " GBE1 upd:2

@@ -4,6 +4,7 @@
 #   POOL/ROOT               mountpoint=none (the BE container)
 #   POOL/ROOT/GBE1          the running BE: mounted at $TMP/root
 #   POOL/ROOT/GBE1/var      a child dataset, mounted at $TMP/root/var
+# GBE1's /boot has a kernel and its initramfs (beadm activate checks them),
 # bootfs=POOL/ROOT/GBE1, and $TMP/zbe.conf (exported as ZBE_CONF) with
 # system_root=$TMP/root and run_dir=$TMP/run.  teardown destroys it all,
 # also when the test failed.
@@ -38,6 +39,7 @@ UUID_PROP=org.opensolaris.libbe:uuid
 DESC_PROP=org.opensolaris.libbe:description
 JOURNAL_PROP=org.zbe:journal
 OP_PROP=org.zbe:op
+REVERT_PROP=org.zbe:nextboot-revert
 
 # ---- assertions (print what they saw, then fail) -------------------------
 
@@ -130,7 +132,7 @@ snapshots_of() { # dataset: its snapshots and its children's
 # the properties beadm manages, bootfs and the pool's mounts.
 state() {
 	zfs get -H -r -o name,property,value,source \
-	    type,origin,mountpoint,canmount,$UUID_PROP,$DESC_PROP,$AUTO_PROP,org.opensolaris.libbe:active,$JOURNAL_PROP,$OP_PROP \
+	    type,origin,mountpoint,canmount,$UUID_PROP,$DESC_PROP,$AUTO_PROP,org.opensolaris.libbe:active,$JOURNAL_PROP,$OP_PROP,$REVERT_PROP \
 	    "$POOL" | sort
 	echo "bootfs=$(bootfs)"
 	pool_mounts
@@ -209,6 +211,14 @@ write_conf() { # extra "key = value" lines
 	} >"$TMP/zbe.conf"
 }
 
+# What beadm activate looks for in the running BE GBE1: a kernel and its
+# initramfs (plain files; every BE made from GBE1 has them).
+boot_files() {
+	mkdir -p "$TMP/root/boot"
+	echo kernel >"$TMP/root/boot/vmlinuz-6.1.0-zbt"
+	echo initramfs >"$TMP/root/boot/initrd.img-6.1.0-zbt"
+}
+
 zbt_setup() {
 	ensure_zfs
 	TMP=$(mktemp -d "${ZBT_TMPDIR:-/tmp}/zbt.XXXXXX")
@@ -232,6 +242,7 @@ zbt_setup() {
 	mount_unmounted "$POOL/ROOT/GBE1" "$POOL/ROOT/GBE1/var"
 	zpool set bootfs="$POOL/ROOT/GBE1" "$POOL"
 	echo host >"$TMP/root/etc-release"
+	boot_files
 	write_conf
 	export ZBE_CONF=$TMP/zbe.conf
 	GBE1=$POOL/ROOT/GBE1
@@ -337,6 +348,7 @@ zone_setup() {
 	mkdir -p "$TMP/root" "$TMP/zones"
 	zfs set mountpoint="$TMP/root" "$POOL/ROOT/GBE1"
 	mount_unmounted "$POOL/ROOT/GBE1"
+	boot_files
 	zpool set bootfs="$POOL/ROOT/GBE1" "$POOL"
 	zfs create -o mountpoint="$TMP/zones" "$POOL/zones"
 	# root's subordinate ids, which each zone gets 65536 of (twenty zones'

@@ -166,3 +166,22 @@ bes() {
 	assert_contains "$stderr" "min_free: '101' is not a percentage from 0 to 100"
 	assert_same "$before" "$(state)"
 }
+
+@test "prune never destroys a one-time activation's BE nor the BE it returns to" {
+	write_conf "keep = 0" "min_free = 0"
+	auto_be a1
+	auto_be a2
+	auto_be a3
+	auto_be a4
+	zpool set bootfs="$(ds a2)" "$POOL"
+	beadm activate -t a4
+	run --separate-stderr beadm prune
+	assert_status 0
+	assert_contains "$output" "destroyed     a1"
+	assert_contains "$output" "keep          a2 (activate -t pending)"
+	assert_contains "$output" "destroyed     a3"
+	assert_contains "$output" "keep          a4 (activate -t pending)"
+	assert_eq "$(bes)" "GBE1 a2 a4" "BEs left"
+	assert_eq "$(bootfs)" "$(ds a4)" bootfs
+	assert_eq "$(zfs get -H -o value -s local "$REVERT_PROP" "$POOL/ROOT")" a2 marker
+}

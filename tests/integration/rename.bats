@@ -25,6 +25,10 @@ load helpers
 @test "rename of the bootfs BE moves bootfs along (BE without dependent clones)" {
 	zfs create -o mountpoint=legacy -o canmount=noauto -o "$UUID_PROP=$(uuidgen)" "$(ds A)"
 	zfs create "$(ds A)/var"
+	raw_mount A "$TMP/w"
+	mkdir "$TMP/w/boot"
+	touch "$TMP/w/boot/vmlinuz-6.1.0-zbt" "$TMP/w/boot/initrd.img-6.1.0-zbt"
+	raw_unmount A
 	beadm activate A
 	assert_eq "$(bootfs)" "$(ds A)" "bootfs before"
 	run --separate-stderr beadm rename A B

@@ -53,6 +53,8 @@ make_image() { # dir marker
 	assert_eq "$(prop "$z" $ACTIVE_PROP)" on "ZBE1 active"
 	assert_eq "$(prop "$z" $PARENTBE_PROP)" "$GBE1_UUID" "ZBE1 parentbe"
 	assert_eq "$(zfs get -H -o source $ACTIVE_PROP "$z")" local "ZBE1 active source"
+	# no boot loader offers a zone's root as a host BE (inherited from rpool)
+	assert_eq "$(prop "$z" org.zfsbootmenu:active)" off "ZBE1 org.zfsbootmenu:active"
 	assert_eq "$(prop "$(zds z1)" org.zbe:zonestate)" - "zonestate left on zpds"
 	# installed, not running: nothing mounted at the zone's root, the image is in ZBE1
 	assert_eq "$(zone_root_ds z1)" "" "zone root after install"
