@@ -141,7 +141,8 @@ conf_of() { cat "$TMP/root/etc/zbe/zones/$1.conf"; }
 	zone_boot z1
 	local dir
 	dir=$(zone_cgroup z1 pids)
-	run --separate-stderr zlogin z1 sh -c 'i=0; while [ $i -lt 200 ]; do sleep 600 & i=$((i + 1)); done; echo all'
+	# the sleepers get no pipe of run's: it reads until the last writer is gone
+	run --separate-stderr zlogin z1 sh -c 'i=0; while [ $i -lt 200 ]; do sleep 600 </dev/null >/dev/null 2>&1 & i=$((i + 1)); done; echo all'
 	[ "$status" -ne 0 ] || fail "the fork loop ran to its end: $output"
 	assert_not_contains "$output" "all" "the loop did not finish"
 	assert_match "$stderr" "can't fork|Resource temporarily unavailable" "fork refused"
