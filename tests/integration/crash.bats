@@ -513,6 +513,10 @@ zone_up_once() {
 	zone_install z1
 	write_conf "subuid_file = $TMP/subuid" "subgid_file = $TMP/subgid" "zfs = $KILL_WRAPPER"
 	export ZBE_KILL_COUNTER=$TMP/count ZBE_KILL_LOG=$TMP/zfs.log ZBE_KILL_AT=0 ZBE_KILL_SIGNAL=KILL
+	# the zone's first boot records its ZBE (org.zbe:last-booted), one call
+	# that later boots do not make: the probe counts a boot after that one
+	zone_boot z1
+	zoneadm -z z1 halt || fail "first halt failed"
 	# the mutating zfs calls of boot and halt (zfs-fuse mounts with zfs
 	# mount; OpenZFS with mount(2), and may make none)
 	rm -f "$TMP/count"
