@@ -158,10 +158,25 @@ mount_unmounted() { # dataset...
 }
 
 # Mount a BE (and its children) with zfs itself, not beadm, to look inside.
+# OpenZFS: mount(8), the properties untouched (a zfs set mountpoint would
+# mount the children at once, under the parent's mount to come).
 raw_mount() { # be dir
-	local d
+	local d c
 	d=$(ds "$1")
 	mkdir -p "$2"
+	if on_openzfs; then
+		# mount.zfs wants zfsutil for a dataset with a mountpoint, and
+		# refuses it for a legacy one
+		for c in $(zfs list -H -o name -r -t filesystem "$d"); do
+			mkdir -p "$2${c#"$d"}"
+			if [ "$(prop "$c" mountpoint)" = legacy ]; then
+				mount -t zfs "$c" "$2${c#"$d"}"
+			else
+				mount -t zfs -o zfsutil "$c" "$2${c#"$d"}"
+			fi
+		done
+		return
+	fi
 	zfs set mountpoint="$2" "$d"
 	# shellcheck disable=SC2046
 	mount_unmounted $(zfs list -H -o name -r -t filesystem "$d")
@@ -171,9 +186,13 @@ raw_unmount() { # be
 	local d
 	d=$(ds "$1")
 	zfs list -H -o name -r -t filesystem "$d" | sort -r | while read -r c; do
-		[ -n "$(mounted_at "$c")" ] && zfs unmount "$c"
+		if on_openzfs; then
+			[ -n "$(mounted_at "$c")" ] && umount "$(mounted_at "$c")"
+		else
+			[ -n "$(mounted_at "$c")" ] && zfs unmount "$c"
+		fi
 	done
-	zfs set mountpoint=legacy "$d"
+	on_openzfs || zfs set mountpoint=legacy "$d"
 }
 
 # Write a file into a (non-running) BE: path relative to its root.
