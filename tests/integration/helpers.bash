@@ -264,6 +264,17 @@ boot_files() {
 	echo initramfs >"$TMP/root/boot/initrd.img-6.1.0-zbt"
 }
 
+# A BE at mountpoint=/ in a pool without the altroot $TMP/root would be
+# mounted over the machine's /: no test runs in such a pool.
+require_altroot() {
+	local a
+	a=$(zpool list -H -o altroot "$POOL")
+	if [ "$a" != "$TMP/root" ]; then
+		zpool destroy -f "$POOL" 2>/dev/null
+		fail "pool $POOL: altroot is [$a], not $TMP/root: refusing to run"
+	fi
+}
+
 zbt_setup() {
 	ensure_zfs
 	TMP=$(mktemp -d "${ZBT_TMPDIR:-/tmp}/zbt.XXXXXX")
@@ -277,6 +288,7 @@ zbt_setup() {
 	mkdir -p "$TMP/root"
 	zpool create -o cachefile=none -R "$TMP/root" -m none "$POOL" "$TMP/disk" >"$TMP/zpool.out" 2>&1 ||
 	    fail "zpool create $POOL failed: $(cat "$TMP/zpool.out")"
+	require_altroot
 	zfs create -o mountpoint=none "$POOL/ROOT"
 	zfs create -o mountpoint=/ -o canmount=noauto -o "$UUID_PROP=$(uuidgen)" "$POOL/ROOT/GBE1"
 	zfs create "$POOL/ROOT/GBE1/var"
@@ -389,6 +401,7 @@ zone_setup() {
 	mkdir -p "$TMP/root"
 	zpool create -o cachefile=none -R "$TMP/root" -m none "$POOL" "$TMP/disk" >"$TMP/zpool.out" 2>&1 ||
 	    fail "zpool create $POOL failed: $(cat "$TMP/zpool.out")"
+	require_altroot
 	GBE1_UUID=$(uuidgen)
 	zfs create -o mountpoint=none "$POOL/ROOT"
 	zfs create -o mountpoint=/ -o canmount=noauto -o "$UUID_PROP=$GBE1_UUID" "$POOL/ROOT/GBE1"

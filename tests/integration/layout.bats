@@ -53,6 +53,13 @@ legacy_be() { # be
 	run --separate-stderr beadm unmount OLD
 	assert_status 0
 	assert_eq "$(mounted_at "$(ds OLD)")" "" "OLD mounted after unmount"
+	# OpenZFS mounts it with mount(2), its properties untouched; zfs-fuse
+	# sets its temporary mountpoint back to zbe's layout
+	if on_openzfs; then
+		assert_eq "$(prop "$(ds OLD)" mountpoint)" legacy "OLD's mountpoint after unmount"
+	else
+		assert_eq "$(prop "$(ds OLD)" mountpoint)" "$(root_mp)" "OLD's mountpoint after unmount"
+	fi
 	run --separate-stderr beadm create -e OLD FROMOLD
 	assert_status 0
 	assert_eq "$(zfs get -H -o value,source mountpoint "$(ds FROMOLD)")" "$(root_mp)	local" "FROMOLD mountpoint"

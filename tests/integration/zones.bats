@@ -318,7 +318,7 @@ z3:configured:-:$ZONES/z3:$u3:lxc:excl" "list -cj"
 	assert_eq "$(prop "$POOL/keep" origin)" - "origin of keep (promoted)"
 	run zfs mount "$POOL/keep"
 	assert_status 0
-	assert_eq "$(cat "$TMP/keep/data")" zone-data "zone data in keep"
+	assert_eq "$(cat "$TMP/root/keep/data")" zone-data "zone data in keep"
 	assert_eq "$(cat "$TMP/root/keep/own")" keep-data "keep's own data"
 	zfs umount "$POOL/keep"
 	# and the zone can be installed afresh
