@@ -64,7 +64,18 @@
 #define ZBE_PROP_MOUNTPOINT  "mountpoint"
 #define ZBE_PROP_CANMOUNT    "canmount"
 #define ZBE_PROP_BOOTFS      "bootfs"
+#define ZBE_PROP_ALTROOT     "altroot"
 #define ZBE_PROP_DEFER_DESTROY "defer_destroy"
+
+/*
+ * The layout of a BE root.  A host BE is mounted at "/" (canmount=noauto,
+ * its children inherit): what the Linux boot paths look for (the
+ * initramfs' root=zfs:AUTO, GRUB, ZFSBootMenu).  A zone's BE is legacy:
+ * only zbe mounts it.  Host BEs made by earlier zbe versions are legacy
+ * too, and still read as BEs.
+ */
+#define ZBE_MOUNTPOINT_ROOT   "/"
+#define ZBE_MOUNTPOINT_LEGACY "legacy"
 
 /* Properties a clone must not inherit from its source as locally set ones. */
 #define ZBE_PROPS_NOT_COPIED \
