@@ -64,6 +64,17 @@
 #define ZBE_PROP_MOUNTPOINT  "mountpoint"
 #define ZBE_PROP_CANMOUNT    "canmount"
 #define ZBE_PROP_BOOTFS      "bootfs"
+#define ZBE_PROP_ALTROOT     "altroot"
+
+/*
+ * The layout of a BE root.  A host BE is mounted at "/" (canmount=noauto,
+ * its children inherit): what the Linux boot paths look for (the
+ * initramfs' root=zfs:AUTO, GRUB, ZFSBootMenu).  A zone's BE is legacy:
+ * only zbe mounts it.  Host BEs made by earlier zbe versions are legacy
+ * too, and still read as BEs.
+ */
+#define ZBE_MOUNTPOINT_ROOT   "/"
+#define ZBE_MOUNTPOINT_LEGACY "legacy"
 #define ZBE_PROP_DEFER_DESTROY "defer_destroy"
 
 /* Properties a clone must not inherit from its source as locally set ones. */

@@ -109,6 +109,11 @@ bool zbe_openzfs_version_ok(const char *version);
 char *zbe_running_host_dataset(zbe_handle_t *h);
 /* The BE container for the host scope (resolving the default). */
 zbe_err_t zbe_host_container(zbe_handle_t *h, const char **out);
+/* The mountpoint zbe gives the root of BE dataset: "/" for a host BE (right
+ * below the host container), legacy for any other (a zone's).  What
+ * zfs-fuse sets back after an unmount: a legacy host BE of an earlier zbe
+ * comes out of it in the layout zbe writes now. */
+const char *zbe_root_layout(zbe_handle_t *h, const char *dataset);
 
 /* ---- errors and logging (errors.c) ---- */
 

@@ -143,6 +143,19 @@ zbe_running_host_dataset(zbe_handle_t *h)
 	return zbe_mounted_dataset_at(h->conf.system_root);
 }
 
+const char *
+zbe_root_layout(zbe_handle_t *h, const char *dataset)
+{
+	const char *c = NULL, *slash = strrchr(dataset, '/');
+	size_t n;
+
+	if (slash == NULL || zbe_host_container(h, &c) != ZBE_OK)
+		return ZBE_MOUNTPOINT_LEGACY;
+	n = strlen(c);
+	return (size_t)(slash - dataset) == n && strncmp(dataset, c, n) == 0 ? ZBE_MOUNTPOINT_ROOT
+	                                                                      : ZBE_MOUNTPOINT_LEGACY;
+}
+
 zbe_err_t
 zbe_host_container(zbe_handle_t *h, const char **out)
 {

@@ -48,7 +48,7 @@ zbe_err_t
 zbe_activate(zbe_handle_t *h, const char *name)
 {
 	zbe_op_t op;
-	zbe_err_t err = zbe_op_begin(h, &op, ZBE_OP_BOOTFS | ZBE_OP_ZONES, name, "activate");
+	zbe_err_t err = zbe_op_begin(h, &op, ZBE_OP_BOOTFS | ZBE_OP_ZONES | ZBE_OP_LAYOUT, name, "activate");
 
 	if (err != ZBE_OK)
 		return zbe_op_end(&op, err);
@@ -93,7 +93,7 @@ zbe_activate_once(zbe_handle_t *h, const char *name)
 	if (h->scope != ZBE_SCOPE_HOST)
 		return zbe_fail(h, ZBE_ENOTSUP, name,
 		    "cannot activate for one boot: only host boot environments can be (a zone boots its active one)");
-	if ((err = zbe_op_begin(h, &op, ZBE_OP_BOOTFS | ZBE_OP_ZONES, name, "activate")) != ZBE_OK)
+	if ((err = zbe_op_begin(h, &op, ZBE_OP_BOOTFS | ZBE_OP_ZONES | ZBE_OP_LAYOUT, name, "activate")) != ZBE_OK)
 		return zbe_op_end(&op, err);
 	/* the permanent BE: the one a pending one-time activation returns to, else bootfs */
 	const char *permanent = zbe_state_revert(&op.st);

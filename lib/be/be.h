@@ -21,6 +21,9 @@
 enum {
 	ZBE_OP_BOOTFS = 1 << 0, /* the state includes the pool's bootfs */
 	ZBE_OP_ZONES = 1 << 1,  /* host scope: the zones' BE containers are read too */
+	/* it may give a host BE mountpoint=/ (zfs-fuse's mounts set it back):
+	 * refused, before anything is done, where that is not safe */
+	ZBE_OP_LAYOUT = 1 << 2,
 };
 
 typedef struct zbe_op {
@@ -109,6 +112,12 @@ zbe_err_t zbe_mount_tree(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t 
     const char *shown);
 /* Unmount root_ds and what is mounted below it, deepest first. */
 zbe_err_t zbe_unmount_tree(zbe_handle_t *h, const char *root_ds, bool force);
+/* Host scope, system_root other than "/": the pool's altroot (st read with
+ * bootfs) must be system_root, or a BE mounted at "/" would be mounted
+ * over this machine's own root.  Refuses with what to do. */
+zbe_err_t zbe_check_root_layout(zbe_handle_t *h, const zbe_state_t *st);
+/* ZBE_OP_BOOTFS when zbe_check_root_layout needs the altroot read. */
+unsigned zbe_root_layout_flags(const zbe_handle_t *h);
 
 /* ---- mounts a zone asks for (mount_confined.c) ---- */
 

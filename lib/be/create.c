@@ -188,6 +188,30 @@ find_source(zbe_handle_t *h, const zbe_state_t *st, const char *source,
 	return err;
 }
 
+/*
+ * The mountpoint a new BE root is cloned with: zbe's layout (a host BE at
+ * "/", a zone's legacy; the children inherit it, a source's own mountpoint
+ * is never copied).  Where a clone mounts itself whatever canmount says
+ * (zfs-fuse), a host BE is cloned legacy and given "/" once all of it is
+ * there (set_layout), or it would be mounted over the running root.
+ */
+static const char *
+clone_mountpoint(zbe_handle_t *h)
+{
+	if (h->scope != ZBE_SCOPE_HOST || zbe_drv(h)->clone_mounts)
+		return ZBE_MOUNTPOINT_LEGACY;
+	return ZBE_MOUNTPOINT_ROOT;
+}
+
+static zbe_err_t
+set_layout(zbe_handle_t *h, const char *newroot)
+{
+	if (h->scope != ZBE_SCOPE_HOST || strcmp(clone_mountpoint(h), ZBE_MOUNTPOINT_ROOT) == 0)
+		return ZBE_OK;
+	return zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "set", ZBE_PROP_MOUNTPOINT "=" ZBE_MOUNTPOINT_ROOT, newroot,
+	    NULL);
+}
+
 /* Clone every dataset of src that has @snap into the new BE. */
 static zbe_err_t
 clone_be(zbe_op_t *op, const zbe_ds_t *src, const char *snap, bool fresh_snap, const char *newroot,
@@ -229,7 +253,7 @@ clone_be(zbe_op_t *op, const zbe_ds_t *src, const char *snap, bool fresh_snap, c
 		zbe_journal_tag(op, &a);
 		if (root) {
 			zbe_argv_add(&a, "-o");
-			zbe_argv_add(&a, "mountpoint=legacy");
+			zbe_argv_addf(&a, "%s=%s", ZBE_PROP_MOUNTPOINT, clone_mountpoint(h));
 			if (h->scope == ZBE_SCOPE_HOST) {
 				zbe_argv_addf(&a, "-o");
 				zbe_argv_addf(&a, "%s=%s", ZBE_PROP_UUID, uuid);
@@ -264,7 +288,7 @@ clone_be(zbe_op_t *op, const zbe_ds_t *src, const char *snap, bool fresh_snap, c
 		free(origin);
 		free(target);
 	}
-	return err;
+	return err == ZBE_OK ? set_layout(h, newroot) : err;
 }
 
 /*
@@ -369,8 +393,10 @@ zbe_create(zbe_handle_t *h, const zbe_create_opts_t *o)
 
 	if ((err = check_opts(h, o)) != ZBE_OK)
 		return err;
-	/* bootfs only matters to -a; the budget counts every command */
-	if ((err = zbe_op_begin(h, &op, (o->activate ? ZBE_OP_BOOTFS : 0) | ZBE_OP_ZONES, NULL, NULL)) != ZBE_OK)
+	/* bootfs only matters to -a (and the altroot, read with it, to a
+	 * system_root other than "/"); the budget counts every command */
+	if ((err = zbe_op_begin(h, &op, (o->activate ? ZBE_OP_BOOTFS : 0) | ZBE_OP_ZONES | ZBE_OP_LAYOUT,
+	    NULL, NULL)) != ZBE_OK)
 		return zbe_op_end(&op, err);
 	if (zbe_state_be(&op.st, o->name) != NULL)
 		err = zbe_fail(h, ZBE_EEXIST, o->name, "boot environment already exists");

@@ -15,7 +15,7 @@ zbe_mount(zbe_handle_t *h, const char *name, const char *mountpoint, char **out)
 
 	if (out != NULL)
 		*out = NULL;
-	if ((err = zbe_op_begin(h, &op, 0, name, "mount")) == ZBE_OK)
+	if ((err = zbe_op_begin(h, &op, ZBE_OP_LAYOUT, name, "mount")) == ZBE_OK)
 		err = zbe_mount_be(h, &op.st, op.be, mountpoint, out);
 	return zbe_op_end(&op, err);
 }
@@ -49,7 +49,7 @@ zbe_unmount(zbe_handle_t *h, const char *be_or_path, bool force)
 
 	if (!by_path && !zbe_name_valid(be_or_path))
 		return zbe_fail(h, ZBE_ENAME, be_or_path, "invalid boot environment name");
-	if ((err = zbe_op_begin(h, &op, 0, NULL, NULL)) != ZBE_OK)
+	if ((err = zbe_op_begin(h, &op, ZBE_OP_LAYOUT, NULL, NULL)) != ZBE_OK)
 		return zbe_op_end(&op, err);
 	err = by_path ? be_mounted_at(h, &op.st, be_or_path, &be) : zbe_find_be(h, &op.st, be_or_path, &be);
 	if (err == ZBE_OK)

@@ -55,7 +55,8 @@ zbe_unmount_tree(zbe_handle_t *h, const char *root_ds, bool force)
 		bool is_root = strcmp(v[i].source, root_ds) == 0;
 		if (is_root && root_target == NULL)
 			root_target = strdup(v[i].target);
-		err = zbe_drv(h)->unmount(h, v[i].source, v[i].target, force, is_root);
+		err = zbe_drv(h)->unmount(h, v[i].source, v[i].target, force,
+		    is_root ? zbe_root_layout(h, root_ds) : NULL);
 	}
 	/* a directory beadm made for the mount goes with it */
 	if (err == ZBE_OK && root_target != NULL && !h->dry_run &&

@@ -96,10 +96,15 @@ zbe_op_begin(zbe_handle_t *h, zbe_op_t *op, unsigned flags, const char *be, cons
 	op->locked = true;
 	zbe_signals_hold(h);
 	op->held = true;
+	/* the altroot comes with bootfs, in the same zpool call */
+	if (flags & ZBE_OP_LAYOUT)
+		flags |= zbe_root_layout_flags(h);
 	if ((err = zbe_state_read(h, &op->st, (flags & ZBE_OP_BOOTFS) ? ZBE_STATE_BOOTFS : 0,
 	    (const char *const *)op->zones.read_roots, op->zones.nread_roots)) != ZBE_OK)
 		return err;
 	op->have_state = true;
+	if ((flags & ZBE_OP_LAYOUT) && (err = zbe_check_root_layout(h, &op->st)) != ZBE_OK)
+		return err;
 	if ((err = recover_first(op, flags)) != ZBE_OK)
 		return err;
 	if (be == NULL)

@@ -65,7 +65,7 @@ zbe_state_read(zbe_handle_t *h, zbe_state_t *st, unsigned what,
 			if (pool == NULL)
 				err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
 			else
-				err = zbe_drv(h)->get_bootfs(h, pool, &st->bootfs);
+				err = zbe_drv(h)->get_bootfs(h, pool, &st->bootfs, &st->altroot);
 			free(pool);
 		}
 	} else {
@@ -84,6 +84,7 @@ zbe_state_free(zbe_state_t *st)
 	free(st->host_running);
 	free(st->zone_running);
 	free(st->bootfs);
+	free(st->altroot);
 	memset(st, 0, sizeof(*st));
 }
 

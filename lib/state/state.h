@@ -15,7 +15,7 @@
 /* ---- the state of an operation (state.c) ---- */
 
 enum {
-	ZBE_STATE_BOOTFS = 1 << 0, /* also read the pool's bootfs (host) */
+	ZBE_STATE_BOOTFS = 1 << 0, /* also read the pool's bootfs and altroot (host) */
 };
 
 typedef struct zbe_state {
@@ -27,6 +27,7 @@ typedef struct zbe_state {
 	char *zone_running;         /* zone scope: the ZBE at <zonepath>/root */
 	const char *running;        /* the running BE of this scope */
 	char *bootfs;
+	char *altroot;              /* the pool's, read with bootfs; NULL when it has none */
 } zbe_state_t;
 
 /* One tree read of the host container, the zone's (zone scope) and extra. */

@@ -4,7 +4,10 @@
  * -H -o name,bootfs"; sizes like "254M" from "zpool list -H -o size,free"),
  * and legacy datasets cannot be mounted with
  * mount(8): a BE root gets a temporary mountpoint and "zfs mount", and is
- * made legacy again after it is unmounted.
+ * given back its mountpoint of the layout ("/" or legacy) after it is
+ * unmounted.  In a pool with an altroot zfs-fuse puts the altroot in
+ * front of every mountpoint it is given, an absolute path too (measured:
+ * docs/notes-zfs-fuse.md), so a temporary one climbs out of it first.
  */
 #include "zfs.h"
 
@@ -29,6 +32,67 @@ fuse_read_tree(zbe_handle_t *h, const char *const *roots, size_t nroots, zbe_tre
 	return zbe_tree_run(h, &a, roots, nroots, zbe_tree_get_line, out);
 }
 
+/* Path components of an absolute path ("/" has none), 0 for anything else. */
+static size_t
+depth(const char *p)
+{
+	size_t n = 0;
+
+	if (p == NULL || p[0] != '/')
+		return 0;
+	for (; *p != '\0'; p++)
+		if (*p != '/' && (p[-1] == '/'))
+			n++;
+	return n;
+}
+
+/*
+ * "mountpoint=/../..<path>": zfs-fuse mounts at altroot + value, so the
+ * value climbs out of the altroot first.  The altroot is system_root
+ * (zbe refuses a "/" layout in any other pool), and a root's mountpoint,
+ * as zfs reports it, begins with it: climbing as many levels as the
+ * deeper of the two has reaches "/" whatever the altroot (".." at "/"
+ * stays there), and is no climb at all in a pool without one.
+ */
+static char *
+temporary_mountpoint(zbe_handle_t *h, const zbe_ds_t *ds, const char *path)
+{
+	size_t up = depth(h->conf.system_root), own = depth(ds->mountpoint);
+	size_t n = up > own ? up : own;
+	char *climb = calloc(n + 1, 3), *mp;
+
+	if (climb == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		memcpy(climb + 3 * i, "/..", 3);
+	mp = zbe_asprintf("%s=%s%s", ZBE_PROP_MOUNTPOINT, climb, path);
+	free(climb);
+	return mp;
+}
+
+/* What a root that failed to mount gets back: legacy stays legacy, and
+ * anything else is zbe's layout. */
+static const char *
+mount_restore(zbe_handle_t *h, const zbe_ds_t *ds)
+{
+	if (ds->mountpoint == NULL || strcmp(ds->mountpoint, ZBE_MOUNTPOINT_LEGACY) == 0)
+		return ZBE_MOUNTPOINT_LEGACY;
+	return zbe_root_layout(h, ds->name);
+}
+
+static zbe_err_t
+set_mountpoint(zbe_handle_t *h, const char *dataset, const char *value)
+{
+	char *mp = zbe_asprintf("%s=%s", ZBE_PROP_MOUNTPOINT, value);
+	zbe_err_t err;
+
+	if (mp == NULL)
+		return zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+	err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "set", mp, dataset, NULL);
+	free(mp);
+	return err;
+}
+
 static zbe_err_t
 fuse_mount(zbe_handle_t *h, const zbe_ds_t *ds, const char *path, bool is_root)
 {
@@ -36,7 +100,7 @@ fuse_mount(zbe_handle_t *h, const zbe_ds_t *ds, const char *path, bool is_root)
 
 	if (!is_root)
 		return zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "mount", ds->name, NULL);
-	char *mp = zbe_asprintf("mountpoint=%s", path);
+	char *mp = temporary_mountpoint(h, ds, path);
 	if (mp == NULL)
 		return zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
 	err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "set", mp, ds->name, NULL);
@@ -47,14 +111,14 @@ fuse_mount(zbe_handle_t *h, const zbe_ds_t *ds, const char *path, bool is_root)
 	if (err != ZBE_OK) {
 		zbe_saved_error_t saved;
 		zbe_error_save(h, &saved);
-		(void)zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "set", "mountpoint=legacy", ds->name, NULL);
+		(void)set_mountpoint(h, ds->name, mount_restore(h, ds));
 		err = zbe_error_restore(h, &saved);
 	}
 	return err;
 }
 
 static zbe_err_t
-fuse_unmount(zbe_handle_t *h, const char *dataset, const char *path, bool force, bool is_root)
+fuse_unmount(zbe_handle_t *h, const char *dataset, const char *path, bool force, const char *restore)
 {
 	zbe_err_t err;
 
@@ -63,24 +127,34 @@ fuse_unmount(zbe_handle_t *h, const char *dataset, const char *path, bool force,
 		err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "unmount", "-f", dataset, NULL);
 	else
 		err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "unmount", dataset, NULL);
-	if (err == ZBE_OK && is_root)
-		err = zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "set", "mountpoint=legacy", dataset, NULL);
+	if (err == ZBE_OK && restore != NULL)
+		err = set_mountpoint(h, dataset, restore);
 	return err;
 }
 
-static zbe_err_t
-fuse_get_bootfs(zbe_handle_t *h, const char *pool, char **out)
+/* One column of zpool list: NULL for "-" or nothing (malloc). */
+static char *
+column(const char *s)
 {
-	char *text = NULL, *tab;
+	return s == NULL || *s == '\0' || strcmp(s, "-") == 0 ? NULL : strdup(s);
+}
+
+static zbe_err_t
+fuse_get_bootfs(zbe_handle_t *h, const char *pool, char **bootfs, char **altroot)
+{
+	char *text = NULL, *tab, *tab2 = NULL;
 	zbe_err_t err;
 
-	*out = NULL;
-	err = zbe_zpool(h, ZBE_CMD_READ, &text, "list", "-H", "-o", "name,bootfs", pool, NULL);
+	*bootfs = *altroot = NULL;
+	err = zbe_zpool(h, ZBE_CMD_READ, &text, "list", "-H", "-o",
+	    "name," ZBE_PROP_BOOTFS "," ZBE_PROP_ALTROOT, pool, NULL);
 	if (err != ZBE_OK)
 		return err;
 	text[strcspn(text, "\n")] = '\0';
-	if ((tab = strchr(text, '\t')) != NULL && strcmp(tab + 1, "-") != 0 && tab[1] != '\0')
-		*out = strdup(tab + 1);
+	if ((tab = strchr(text, '\t')) != NULL && (tab2 = strchr(tab + 1, '\t')) != NULL)
+		*tab2++ = '\0';
+	*bootfs = column(tab != NULL ? tab + 1 : NULL);
+	*altroot = column(tab2);
 	free(text);
 	return ZBE_OK;
 }
@@ -134,4 +208,5 @@ const zbe_driver_t zbe_driver_fuse = {
 	.get_bootfs = fuse_get_bootfs,
 	.get_space = fuse_get_space,
 	.rename_remounts_clones = true,
+	.clone_mounts = true,
 };

@@ -51,12 +51,13 @@ ozfs_mount(zbe_handle_t *h, const zbe_ds_t *ds, const char *path, bool is_root)
 }
 
 static zbe_err_t
-ozfs_unmount(zbe_handle_t *h, const char *dataset, const char *path, bool force, bool is_root)
+ozfs_unmount(zbe_handle_t *h, const char *dataset, const char *path, bool force, const char *restore)
 {
 	int rc;
 
+	/* mount(2) left the properties as they were: nothing to restore */
 	(void)dataset;
-	(void)is_root;
+	(void)restore;
 	zbe_log(h, h->dry_run ? ZBE_LOG_PLAN : ZBE_LOG_TRACE, "umount%s %s", force ? " -f" : "", path);
 	if (h->dry_run)
 		return ZBE_OK;
@@ -69,19 +70,31 @@ ozfs_unmount(zbe_handle_t *h, const char *dataset, const char *path, bool force,
 	return ZBE_OK;
 }
 
+/* One line of zpool get's values: NULL for "-" or nothing (malloc). */
+static char *
+value(const char *s, size_t len)
+{
+	return len == 0 || (len == 1 && *s == '-') ? NULL : strndup(s, len);
+}
+
 static zbe_err_t
-ozfs_get_bootfs(zbe_handle_t *h, const char *pool, char **out)
+ozfs_get_bootfs(zbe_handle_t *h, const char *pool, char **bootfs, char **altroot)
 {
 	char *text = NULL;
 	zbe_err_t err;
 
-	*out = NULL;
-	err = zbe_zpool(h, ZBE_CMD_READ, &text, "get", "-Hp", "-o", "value", "bootfs", pool, NULL);
+	*bootfs = *altroot = NULL;
+	/* one line each, in the order asked */
+	err = zbe_zpool(h, ZBE_CMD_READ, &text, "get", "-Hp", "-o", "value",
+	    ZBE_PROP_BOOTFS "," ZBE_PROP_ALTROOT, pool, NULL);
 	if (err != ZBE_OK)
 		return err;
-	text[strcspn(text, "\n")] = '\0';
-	if (strcmp(text, "-") != 0 && *text != '\0')
-		*out = strdup(text);
+	size_t first = strcspn(text, "\n");
+	*bootfs = value(text, first);
+	if (text[first] == '\n') {
+		const char *second = text + first + 1;
+		*altroot = value(second, strcspn(second, "\n"));
+	}
 	free(text);
 	return ZBE_OK;
 }

@@ -115,11 +115,14 @@ typedef struct zbe_driver {
 	 * below it.
 	 */
 	zbe_err_t (*mount)(zbe_handle_t *h, const zbe_ds_t *ds, const char *path, bool is_root);
-	/* Unmount what mount did (for zfs-fuse, making a root legacy again). */
+	/* Unmount what mount did.  restore: for a BE root, the mountpoint it
+	 * is given back (zfs-fuse mounted it through a temporary one); NULL
+	 * for a child. */
 	zbe_err_t (*unmount)(zbe_handle_t *h, const char *dataset, const char *path,
-	    bool force, bool is_root);
-	/* The pool's bootfs, or NULL (malloc). */
-	zbe_err_t (*get_bootfs)(zbe_handle_t *h, const char *pool, char **out);
+	    bool force, const char *restore);
+	/* The pool's bootfs and altroot, each NULL when unset (malloc), with
+	 * one zpool call. */
+	zbe_err_t (*get_bootfs)(zbe_handle_t *h, const char *pool, char **bootfs, char **altroot);
 	/* The pool's size and free bytes, with one zpool call. */
 	zbe_err_t (*get_space)(zbe_handle_t *h, const char *pool, uint64_t *size, uint64_t *free);
 	/* "zfs rename" remounts every clone of the renamed dataset's
@@ -131,6 +134,10 @@ typedef struct zbe_driver {
 	/* "zfs program" runs channel programs (OpenZFS): destroy-and-promote
 	 * in one transaction group (zfs/destroy.zcp). */
 	bool channel_programs;
+	/* "zfs clone" mounts the clone when its mountpoint is a path, whatever
+	 * canmount says (zfs-fuse): a BE root is cloned legacy and given its
+	 * mountpoint once the whole BE is there. */
+	bool clone_mounts;
 } zbe_driver_t;
 
 /* The handle's driver (by h->driver_name). */

@@ -153,7 +153,7 @@ be_boot() {
 	run --separate-stderr beadm activate B
 	assert_status 0
 	assert_eq "$(bootfs)" "$(ds B)" bootfs
-	assert_eq "$(prop "$(ds B)" mountpoint)" legacy "B's mountpoint after the look"
+	assert_eq "$(prop "$(ds B)" mountpoint)" "$(root_mp)" "B's mountpoint after the look"
 	assert_eq "$(mounted_at "$(ds B)")" "" "B mounted after the look"
 }
 

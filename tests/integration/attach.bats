@@ -96,7 +96,7 @@ two_zbes() {
 
 @test "detach and attach refuse bad input and change nothing" {
 	zone_install z1
-	zonecfg -z z2 create -p zonepath="$TMP/zones/z2" || fail "zonecfg -z z2 create failed"
+	zonecfg -z z2 create -p zonepath="$ZONES/z2" || fail "zonecfg -z z2 create failed"
 	zone_boot z1
 	local before
 	before=$(world)
@@ -113,7 +113,7 @@ two_zbes() {
 	check 1 "^zoneadm: nosuch: no such zone configured" -z nosuch detach
 	check 1 "^zoneadm: nosuch: no such zone configured" -z nosuch attach
 	check 1 "^zoneadm: z2: zone is not installed" -z z2 detach
-	check 1 "^zoneadm: z2: no zone at $TMP/zones/z2 \\(no dataset $POOL/zones/z2/rpool\\)" -z z2 attach
+	check 1 "^zoneadm: z2: no zone at $ZONES/z2 \\(no dataset $POOL/zones/z2/rpool\\)" -z z2 attach
 	check 1 "^zoneadm: z1: attach -x force-zbe-clone: not supported" -z z1 attach -x force-zbe-clone
 	check 2 "unknown option" -z z1 attach -x nosuch
 	check 2 "^usage:" -z z1 attach extra
@@ -222,20 +222,20 @@ two_zbes() {
 
 @test "move: on one pool the zonepath dataset is renamed; the zone boots at its new path with its ZBEs" {
 	two_zbes
-	mkdir -p "$TMP/zonesB"
-	zfs create -o mountpoint="$TMP/zonesB" "$POOL/zonesB"
+	mkdir -p "$TMP/root/zonesB"
+	zfs create -o mountpoint=/zonesB "$POOL/zonesB"
 	local before
 	before=$(zbes z1)
-	run --separate-stderr zoneadm -z z1 move "$TMP/zonesB/z1/"
+	run --separate-stderr zoneadm -z z1 move "$TMP/root/zonesB/z1/"
 	assert_status 0
 	exists "$POOL/zones/z1" && fail "the old dataset is still there"
 	exists "$POOL/zonesB/z1/rpool/ZBE2" || fail "no $POOL/zonesB/z1/rpool/ZBE2"
-	[ -e "$TMP/zones/z1" ] && fail "the old zonepath is still there"
-	assert_eq "$(zonecfg -z z1 info | awk '$1 == "zonepath:" { print $2 }')" "$TMP/zonesB/z1" "the configuration"
+	[ -e "$ZONES/z1" ] && fail "the old zonepath is still there"
+	assert_eq "$(zonecfg -z z1 info | awk '$1 == "zonepath:" { print $2 }')" "$TMP/root/zonesB/z1" "the configuration"
 	assert_eq "$(zfs get -H -o value org.zbe:move-to "$POOL/zonesB/z1")" - "the move's mark is cleared"
 	assert_same "$before" "$(zbes z1)" "the ZBEs after the move"
 	zone_boot z1
-	assert_eq "$(root_ds_at "$TMP/zonesB/z1")" "$POOL/zonesB/z1/rpool/ZBE1" "z1 boots ZBE1 at its new path"
+	assert_eq "$(root_ds_at "$TMP/root/zonesB/z1")" "$POOL/zonesB/z1/rpool/ZBE1" "z1 boots ZBE1 at its new path"
 	assert_eq "$(zlogin z1 cat /etc/marker)" zbe1 "ZBE1's file"
 	assert_eq "$(zone_state z1)" running "state"
 }
@@ -243,13 +243,13 @@ two_zbes() {
 @test "move refuses a running zone, another pool, a bad path, and changes nothing" {
 	zone_install z1
 	zone_install z2
-	zonecfg -z z3 create -p zonepath="$TMP/zones/z3" || fail "zonecfg -z z3 create failed"
+	zonecfg -z z3 create -p zonepath="$ZONES/z3" || fail "zonecfg -z z3 create failed"
 	POOL2=${POOL}_b
 	truncate -s 256M "$TMP/disk2"
 	zpool create -o cachefile=none -m none "$POOL2" "$TMP/disk2" >/dev/null 2>&1 || fail "zpool create $POOL2 failed"
-	mkdir -p "$TMP/zones2" "$TMP/zones/full"
+	mkdir -p "$TMP/zones2" "$ZONES/full"
 	zfs create -o mountpoint="$TMP/zones2" "$POOL2/zones"
-	touch "$TMP/zones/full/file"
+	touch "$ZONES/full/file"
 	zone_boot z2
 	local before
 	before=$(world)
@@ -262,42 +262,42 @@ two_zbes() {
 		assert_same "$before" "$(world)" "the world after zoneadm $*"
 	}
 	check 1 "^zoneadm: $TMP/zones2/z1: is on pool $POOL2, zone z1's datasets on $POOL: .*migrated \\(detach, zfs send -R, zfs recv, attach" -z z1 move "$TMP/zones2/z1"
-	check 1 "^zoneadm: z2: zone is running: halt it first" -z z2 move "$TMP/zones/z2b"
-	check 1 "^zoneadm: z3: zone is not installed" -z z3 move "$TMP/zones/z3b"
-	check 1 "^zoneadm: nosuch: no such zone configured" -z nosuch move "$TMP/zones/x"
+	check 1 "^zoneadm: z2: zone is running: halt it first" -z z2 move "$ZONES/z2b"
+	check 1 "^zoneadm: z3: zone is not installed" -z z3 move "$ZONES/z3b"
+	check 1 "^zoneadm: nosuch: no such zone configured" -z nosuch move "$ZONES/x"
 	check 1 "^zoneadm: rel/z1: the new zonepath must be an absolute path" -z z1 move rel/z1
-	check 1 "^zoneadm: $TMP/zones/../z1: the new zonepath must not have empty, . or .. components" -z z1 move "$TMP/zones/../z1"
-	check 1 "^zoneadm: z1: zone is at $TMP/zones/z1 already" -z z1 move "$TMP/zones/z1"
+	check 1 "^zoneadm: $ZONES/../z1: the new zonepath must not have empty, . or .. components" -z z1 move "$ZONES/../z1"
+	check 1 "^zoneadm: z1: zone is at $ZONES/z1 already" -z z1 move "$ZONES/z1"
 	check 1 "^zoneadm: $TMP/nozfs/z1: the zonepath's parent directory is not a ZFS mount point" -z z1 move "$TMP/nozfs/z1"
-	check 1 "^zoneadm: $TMP/zones/z2: dataset $POOL/zones/z2 exists already" -z z1 move "$TMP/zones/z2"
-	check 1 "^zoneadm: $TMP/zones/full: exists and is not an empty directory" -z z1 move "$TMP/zones/full"
+	check 1 "^zoneadm: $ZONES/z2: dataset $POOL/zones/z2 exists already" -z z1 move "$ZONES/z2"
+	check 1 "^zoneadm: $ZONES/full: exists and is not an empty directory" -z z1 move "$ZONES/full"
 	check 2 "^usage:" -z z1 move
 	check 2 "^usage:" -z z1 move a b
 }
 
 @test "a move killed after any of its zfs calls does not boot; the same move run again finishes it" {
 	two_zbes
-	mkdir -p "$TMP/zonesB"
-	zfs create -o mountpoint="$TMP/zonesB" "$POOL/zonesB"
+	mkdir -p "$TMP/root/zonesB"
+	zfs create -o mountpoint=/zonesB "$POOL/zonesB"
 	write_conf "subuid_file = $TMP/subuid" "subgid_file = $TMP/subgid" "zfs = $KILL_WRAPPER"
 	export ZBE_KILL_COUNTER=$TMP/count ZBE_KILL_LOG=$TMP/zfs.log ZBE_KILL_AT=0
 	local n
 	# after the mark, the unmount, the rename, the mount at the new path
 	for n in 1 2 3 4; do
 		rm -f "$TMP/count"
-		ZBE_KILL_AT=$n run --separate-stderr "$ZONEADM" -z z1 move "$TMP/zonesB/z1" </dev/null
+		ZBE_KILL_AT=$n run --separate-stderr "$ZONEADM" -z z1 move "$TMP/root/zonesB/z1" </dev/null
 		[ "$status" -eq 137 ] || fail "move killed after call $n: exit $status; $stderr"
 		run --separate-stderr zoneadm -z z1 boot
 		assert_status 1
 		rm -f "$TMP/count"
-		run --separate-stderr "$ZONEADM" -z z1 move "$TMP/zonesB/z1" </dev/null
+		run --separate-stderr "$ZONEADM" -z z1 move "$TMP/root/zonesB/z1" </dev/null
 		assert_status 0
 		[ "$n" -lt 3 ] || assert_contains "$stderr" "finishing its interrupted move" "the second move says so"
 		assert_eq "$(zfs get -H -o value org.zbe:move-to "$POOL/zonesB/z1")" - "the mark is cleared (call $n)"
 		zone_boot z1
 		assert_eq "$(zlogin z1 cat /etc/marker)" zbe1 "z1 boots at its new path (call $n)"
 		zoneadm -z z1 halt || fail "halt failed"
-		"$ZONEADM" -z z1 move "$TMP/zones/z1" </dev/null || fail "move back failed"
+		"$ZONEADM" -z z1 move "$ZONES/z1" </dev/null || fail "move back failed"
 	done
 }
 

@@ -41,8 +41,8 @@ id_base() {
 }
 
 @test "two zones get ranges that do not overlap" {
-	zonecfg -z z1 create -p zonepath="$TMP/zones/z1"
-	zonecfg -z z2 create -p zonepath="$TMP/zones/z2"
+	zonecfg -z z1 create -p zonepath="$ZONES/z1"
+	zonecfg -z z2 create -p zonepath="$ZONES/z2"
 	local a b
 	a=$(id_base z1) b=$(id_base z2)
 	assert_match "$a" '^[0-9]+$' "z1 id-base"
@@ -102,40 +102,40 @@ id_base() {
 	zone_install z1
 	local base
 	base=$(id_base z1)
-	assert_eq "$(stat -c %a "$TMP/zones/z1")" 700 "zonepath mode"
-	[ $((0$(stat -c %a "$TMP/zones/z1") & 077)) -eq 0 ] || fail "zonepath has group/other bits"
-	assert_eq "$(stat -c %u:%g "$TMP/zones/z1")" "$base:$base" "zonepath owner"
+	assert_eq "$(stat -c %a "$ZONES/z1")" 700 "zonepath mode"
+	[ $((0$(stat -c %a "$ZONES/z1") & 077)) -eq 0 ] || fail "zonepath has group/other bits"
+	assert_eq "$(stat -c %u:%g "$ZONES/z1")" "$base:$base" "zonepath owner"
 	zone_boot z1
-	assert_eq "$(stat -c %u "$TMP/zones/z1/root/bin/busybox")" "$base" "owner of /bin/busybox on the host"
+	assert_eq "$(stat -c %u "$ZONES/z1/root/bin/busybox")" "$base" "owner of /bin/busybox on the host"
 	assert_eq "$(zlogin z1 stat -c %u:%g /bin/busybox)" 0:0 "owner of /bin/busybox in the zone"
-	assert_eq "$(stat -c %a "$TMP/zones/z1/root/tmp")" 1777 "mode of /tmp kept across the chown"
+	assert_eq "$(stat -c %a "$ZONES/z1/root/tmp")" 1777 "mode of /tmp kept across the chown"
 	# a file the zone's root makes is the zone root's on the host, nobody's root
 	zlogin z1 sh -c 'echo x >/made-in-zone'
-	assert_eq "$(stat -c %u "$TMP/zones/z1/root/made-in-zone")" "$base" "owner of a file made in the zone"
+	assert_eq "$(stat -c %u "$ZONES/z1/root/made-in-zone")" "$base" "owner of a file made in the zone"
 }
 
 @test "boot refuses a zonepath with group or other bits, or the wrong owner, and says how to fix it" {
 	zone_install z1
 	local base before
 	base=$(id_base z1)
-	chmod 0755 "$TMP/zones/z1"
+	chmod 0755 "$ZONES/z1"
 	before=$(state)
 	run --separate-stderr zoneadm -z z1 boot
 	assert_status 1
-	assert_match "$stderr" "^zoneadm: $TMP/zones/z1: .*0755.*chmod 700" "message"
+	assert_match "$stderr" "^zoneadm: $ZONES/z1: .*0755.*chmod 700" "message"
 	assert_same "$before" "$(state)" "pool after the refused boot"
 	assert_eq "$(zone_state z1)" installed "state"
-	chmod 0700 "$TMP/zones/z1"
-	chown 0:0 "$TMP/zones/z1"
+	chmod 0700 "$ZONES/z1"
+	chown 0:0 "$ZONES/z1"
 	run --separate-stderr zoneadm -z z1 boot
 	assert_status 1
 	assert_match "$stderr" "chown $base:$base" "message for the owner"
-	chown "$base:$base" "$TMP/zones/z1"
+	chown "$base:$base" "$ZONES/z1"
 	# a directory above the zonepath that the zone's root cannot search
 	chmod 0700 "$TMP"
 	run --separate-stderr zoneadm -z z1 boot
 	assert_status 1
-	assert_match "$stderr" "^zoneadm: $TMP/zones/z1: $TMP is not searchable by the zone's root \(uid $base\): chmod o\+x $TMP" "message for the search bit"
+	assert_match "$stderr" "^zoneadm: $ZONES/z1: $TMP is not searchable by the zone's root \(uid $base\): chmod o\+x $TMP" "message for the search bit"
 	assert_same "$before" "$(state)" "pool after the refused boot"
 	chmod 0711 "$TMP"
 	zone_boot z1
@@ -239,20 +239,20 @@ EOF
 	assert_status 0
 	assert_eq "$(prop "$(zds z1)/rpool" quota)" none "quota after be-quota=none"
 	# set before install: install puts it on
-	zonecfg -z z2 create -p zonepath="$TMP/zones/z2" -p be-quota=300M
+	zonecfg -z z2 create -p zonepath="$ZONES/z2" -p be-quota=300M
 	zoneadm -z z2 install
 	assert_eq "$(prop "$(zds z2)/rpool" quota)" 300M "quota on z2's rpool after install"
 }
 
 @test "bad input: a host without subordinate ids for root gets a clear error and no zone" {
 	rm -f "$TMP/subuid"
-	run --separate-stderr zonecfg -z z1 create -p zonepath="$TMP/zones/z1"
+	run --separate-stderr zonecfg -z z1 create -p zonepath="$ZONES/z1"
 	assert_status 1
 	assert_match "$stderr" "^zonecfg: z1: root has no subordinate ids in $TMP/subuid: .*root:100000:655360" "message"
 	[ ! -e "$TMP/root/etc/zbe/zones/z1.conf" ] || fail "a configuration was written"
 	# a range too small for one zone is no range
 	echo "root:100000:1000" >"$TMP/subuid"
-	run --separate-stderr zonecfg -z z1 create -p zonepath="$TMP/zones/z1"
+	run --separate-stderr zonecfg -z z1 create -p zonepath="$ZONES/z1"
 	assert_status 1
 	assert_match "$stderr" "^zonecfg: z1: no free range" "message for a small range"
 	[ ! -e "$TMP/root/etc/zbe/zones/z1.conf" ] || fail "a configuration was written"
@@ -271,7 +271,7 @@ EOF
 	zonecfg -z z1 set id-base=auto
 	local base
 	base=$(id_base z1)
-	chown "$base:$base" "$TMP/zones/z1"
+	chown "$base:$base" "$ZONES/z1"
 	zone_boot z1
 	assert_eq "$(zlogin z1 stat -c %u /bin/busybox)" 0 "owner of /bin/busybox in the converted zone"
 }
@@ -291,7 +291,7 @@ EOF
 	chmod 4755 "$img/bin/suid"
 	touch "$img/etc/userfile"
 	chown $((a + 1000)):$((a + 1000)) "$img/etc/userfile"
-	zonecfg -z z2 create -p zonepath="$TMP/zones/z2"
+	zonecfg -z z2 create -p zonepath="$ZONES/z2"
 	b=$(id_base z2)
 	zoneadm -z z2 install -s "$img" || fail "install -s failed"
 	beadm -z z2 mount ZBE1 "$TMP/m2" || fail "beadm -z z2 mount failed"
@@ -311,7 +311,7 @@ EOF
 flood_count() {
 	local v
 	# a count being rewritten reads empty
-	v=$(tr -dc 0-9 2>/dev/null <"$TMP/zones/z1/root/tmp/flood.$1" || true)
+	v=$(tr -dc 0-9 2>/dev/null <"$ZONES/z1/root/tmp/flood.$1" || true)
 	echo "${v:-0}"
 }
 
@@ -347,7 +347,7 @@ flood_start() {
 }
 
 flood_stop() {
-	rm -f "$TMP/zones/z1/root/tmp/flood"
+	rm -f "$ZONES/z1/root/tmp/flood"
 	local p
 	for p in "${FLOOD_PIDS[@]}"; do
 		wait "$p" || true
@@ -481,7 +481,7 @@ mounts_below() { # dir
 	zfs create "$(zds z1 zbe2)/opt" || fail "zfs create opt failed"
 	zfs create "$(zds z1 zbe2)/var" || fail "zfs create var failed"
 	local where
-	for where in "zone /mnt" "host $TMP/m" "host $TMP/zones/z1/root/mnt" "host"; do
+	for where in "zone /mnt" "host $TMP/m" "host $ZONES/z1/root/mnt" "host"; do
 		local who=${where%% *} path=${where#* }
 		[ "$path" = host ] && path=""
 		if [ "$who" = zone ]; then

@@ -28,9 +28,9 @@ make_zones() { # first last
 			zfs create -o mountpoint=legacy -o canmount=noauto -o "$PARENTBE_PROP=$1" \
 			    -o "$ACTIVE_PROP=$2" "$z/rpool/ZBE$i"
 		done
-		mkdir -p "$TMP/zones/z$k/root"
+		mkdir -p "$ZONES/z$k/root"
 		printf '# zone z%s: written by zonecfg\nzonepath=%s\nautoboot=false\nbe-ops=allow\ninit=/sbin/init\nuuid=%s\n' \
-		    "$k" "$TMP/zones/z$k" "$(uuidgen)" >"$ZONES_DIR/z$k.conf"
+		    "$k" "$ZONES/z$k" "$(uuidgen)" >"$ZONES_DIR/z$k.conf"
 	done
 }
 

@@ -16,8 +16,10 @@
 # (a tree read is zfs get on zfs-fuse, zfs list on OpenZFS; the bootfs read
 # zpool list on zfs-fuse, zpool get on OpenZFS)
 #   beadm create NEW      exactly N+6 calls on OpenZFS (one snapshot for the
-#                         host BE and all zones); exactly 2N+6 on zfs-fuse,
-#                         whose zfs snapshot takes one dataset
+#                         host BE and all zones); exactly 2N+7 on zfs-fuse,
+#                         whose zfs snapshot takes one dataset and whose
+#                         clone mounts a clone at mountpoint=/; 1 more where
+#                         system_root is not / (the altroot read: here)
 #   beadm destroy -F NEW  5 calls on OpenZFS whatever N (one channel
 #                         program); at most 2N+8 on zfs-fuse
 #   beadm activate NEW    3N+6 zfs and 2 zpool calls on OpenZFS; 3N+10 zfs
@@ -116,7 +118,7 @@ check_prune() {
 	assert_same "$before" "$(state)"
 }
 
-@test "budget: beadm create NEW makes exactly N+6 zfs calls on OpenZFS, 2N+6 on zfs-fuse (N = 5 zones)" {
+@test "budget: beadm create NEW makes exactly N+6 zfs calls on OpenZFS, 2N+7 on zfs-fuse, and 1 zpool call for a system_root not / (N = 5 zones)" {
 	# For a source BE of H datasets (H = 1 here):
 	#   2 zfs get     the tree (ROOT and the zones' parent in one call), and
 	#                 the source BE's locally set properties (-s local all),
@@ -128,16 +130,23 @@ check_prune() {
 	#   H + N         a zfs clone per dataset of the BE and per zone
 	#   2             the journal: zfs set before the snapshot, zfs inherit
 	#                 after the last clone
-	# OpenZFS: 5 + H + N = N + 6; zfs-fuse: 2N + 5 + H = 2N + 6; no destroy
-	# (nothing is snapshotted that is not cloned), no zpool call.  (Folding
+	#   zfs-fuse: 1   zfs set mountpoint=/ on the new BE root, cloned legacy:
+	#                 zfs-fuse's clone mounts a clone whose mountpoint is a
+	#                 path, canmount=noauto or not (measured), here over the
+	#                 running root
+	# OpenZFS: 5 + H + N = N + 6; zfs-fuse: 2N + 6 + H = 2N + 7; no destroy
+	# (nothing is snapshotted that is not cloned).  One zpool call here
+	# (zpool list or get of bootfs and altroot): system_root is not /, and
+	# a BE at mountpoint=/ is safe only in a pool whose altroot it is; a
+	# host whose system_root is / makes none.  (Folding
 	# the local-property read into the tree read would save one call at the
 	# price of reading every property of every dataset: about 4x the tree
 	# read's time on zfs-fuse, measured.)
-	local snapshots total
+	local snapshots total sets
 	if on_openzfs; then
-		snapshots=1 total=$((NZ + 6))
+		snapshots=1 total=$((NZ + 6 + 1)) sets=1
 	else
-		snapshots=$((NZ + 1)) total=$((2 * NZ + 6))
+		snapshots=$((NZ + 1)) total=$((2 * NZ + 7 + 1)) sets=2
 	fi
 	counted beadm create NEW
 	assert_status 0
@@ -147,9 +156,10 @@ check_prune() {
 	assert_calls "beadm create NEW: zfs clone calls" $((NZ + 1)) "$(calls zfs clone)"
 	assert_calls "beadm create NEW: zfs calls that clone zone ZBEs" $NZ "$(grep -c '^zfs'$'\t''clone .*/rpool/ZBE' "$ZBE_COUNT_LOG")"
 	assert_calls "beadm create NEW: zfs destroy calls" 0 "$(calls zfs destroy)"
-	assert_calls "beadm create NEW: zfs set calls (the journal)" 1 "$(calls zfs set)"
+	assert_calls "beadm create NEW: zfs set calls (the journal; zfs-fuse: the mountpoint)" $sets "$(calls zfs set)"
 	assert_calls "beadm create NEW: zfs inherit calls (the journal's end)" 1 "$(calls zfs inherit)"
-	assert_calls "beadm create NEW: zpool calls" 0 "$(calls zpool)"
+	assert_calls "beadm create NEW: zpool calls (bootfs and altroot)" 1 "$(calls zpool)"
+	assert_calls "beadm create NEW: bootfs and altroot reads" 1 "$(bootfs_reads)"
 	assert_calls "beadm create NEW: zfs+zpool calls" $total "$(calls)"
 	# every snapshot made is cloned: one per BE dataset and zone, all the same name
 	local snap

@@ -80,7 +80,7 @@ conf_of() { cat "$TMP/root/etc/zbe/zones/$1.conf"; }
 	    "64M 67108864 0.5 50" "info -j"
 	run --separate-stderr "$ZONEADM" list -v
 	assert_status 0
-	assert_match "${lines[2]}" "^1 +z1 +running +$TMP/zones/z1 +lxc +excl +mem=64M,cpu=0.50,proc=50\$" "list -v"
+	assert_match "${lines[2]}" "^1 +z1 +running +$ZONES/z1 +lxc +excl +mem=64M,cpu=0.50,proc=50\$" "list -v"
 	run --separate-stderr "$ZONEADM" list -j
 	assert_eq "$(jq -r '.[0] | [.["capped-memory"], .["capped-cpu"], .["max-processes"]] | map(tostring) | join(" ")' \
 	    <<<"$output")" "64M 0.50 50" "list -j"
@@ -162,7 +162,7 @@ conf_of() { cat "$TMP/root/etc/zbe/zones/$1.conf"; }
 }
 
 @test "bad cap values are refused and change nothing" {
-	zonecfg -z z1 create -p zonepath="$TMP/zones/z1" || fail "create failed"
+	zonecfg -z z1 create -p zonepath="$ZONES/z1" || fail "create failed"
 	zonecfg -z z1 set capped-memory.physical=512M capped-cpu.ncpus=2 max-processes=100 || fail "set failed"
 	local before info
 	before=$(conf_of z1)
@@ -187,7 +187,7 @@ zonepath=/x' capped-memory=1G; do
 	assert_eq "$(conf_of z1)" "$before" "the file after a mixed set"
 	assert_eq "$(zonecfg -z z1 info)" "$info" "info after the refusals"
 	# no value through create either
-	run --separate-stderr zonecfg -z z2 create -p zonepath="$TMP/zones/z2" -p capped-memory.physical=1k
+	run --separate-stderr zonecfg -z z2 create -p zonepath="$ZONES/z2" -p capped-memory.physical=1k
 	assert_status 1
 	[ ! -e "$TMP/root/etc/zbe/zones/z2.conf" ] || fail "z2 configured anyway"
 }

@@ -38,7 +38,7 @@ source_zone() {
 
 @test "clone: NEW's ZBE1 is a clone of SOURCE's active ZBE, tagged for the running host BE, with NEW's ids" {
 	source_zone
-	zonecfg -z z2 create -p zonepath="$TMP/zones/z2" || fail "zonecfg -z z2 create failed"
+	zonecfg -z z2 create -p zonepath="$ZONES/z2" || fail "zonecfg -z z2 create failed"
 	run --separate-stderr zoneadm -z z2 clone z1
 	assert_status 0
 	assert_eq "$(zone_state z2)" installed "z2's state"
@@ -57,11 +57,11 @@ source_zone() {
 	assert_eq "$(zlogin z2 hostname)" z2 "z2's hostname"
 	local b2
 	b2=$(id_base z2)
-	assert_eq "$(stat -c %u "$TMP/zones/z2/root/etc/marker")" "$b2" "host owner of the file in z2"
+	assert_eq "$(stat -c %u "$ZONES/z2/root/etc/marker")" "$b2" "host owner of the file in z2"
 	assert_eq "$(zlogin z2 stat -c %u /etc/marker)" 0 "owner of the file inside z2"
 	assert_eq "$(zlogin z2 cat /proc/self/uid_map | xargs)" "0 $b2 65536" "z2's uid_map"
 	zone_boot z1
-	assert_eq "$(stat -c %u "$TMP/zones/z1/root/etc/marker")" "$(id_base z1)" "host owner of the file in z1"
+	assert_eq "$(stat -c %u "$ZONES/z1/root/etc/marker")" "$(id_base z1)" "host owner of the file in z1"
 	# writes in one do not show in the other
 	zlogin z2 sh -c 'echo z2 >/etc/marker'
 	assert_eq "$(zlogin z1 cat /etc/marker)" from-z1 "z1's file after z2 wrote its own"
@@ -70,7 +70,7 @@ source_zone() {
 @test "clone of a running SOURCE is refused without -s and changes nothing; -s ZBE@snap clones the snapshot" {
 	zone_install z1
 	zone_boot z1
-	zonecfg -z z2 create -p zonepath="$TMP/zones/z2" || fail "zonecfg -z z2 create failed"
+	zonecfg -z z2 create -p zonepath="$ZONES/z2" || fail "zonecfg -z z2 create failed"
 	local before
 	before=$(world)
 	run --separate-stderr zoneadm -z z2 clone z1
@@ -90,8 +90,8 @@ source_zone() {
 
 @test "clone refuses bad input with a clear message and changes nothing" {
 	source_zone
-	zonecfg -z z2 create -p zonepath="$TMP/zones/z2" || fail "zonecfg -z z2 create failed"
-	zonecfg -z z3 create -p zonepath="$TMP/zones/z3" || fail "zonecfg -z z3 create failed"
+	zonecfg -z z2 create -p zonepath="$ZONES/z2" || fail "zonecfg -z z2 create failed"
+	zonecfg -z z3 create -p zonepath="$ZONES/z3" || fail "zonecfg -z z3 create failed"
 	zone_install z4
 	local before
 	before=$(world)
@@ -133,7 +133,7 @@ source_zone() {
 
 @test "a clone that fails at any zfs step leaves nothing: no dataset, snapshot or mount" {
 	source_zone
-	zonecfg -z z2 create -p zonepath="$TMP/zones/z2" || fail "zonecfg -z z2 create failed"
+	zonecfg -z z2 create -p zonepath="$ZONES/z2" || fail "zonecfg -z z2 create failed"
 	write_conf "subuid_file = $TMP/subuid" "subgid_file = $TMP/subgid" "zfs = $FAIL_WRAPPER"
 	export ZBE_FAIL_COUNTER=$TMP/count ZBE_FAIL_LOG=$TMP/zfs.log
 	local before n k
@@ -157,7 +157,7 @@ source_zone() {
 
 @test "a clone killed half-way: NEW does not boot; the next clone undoes it (its snapshot too) and clones; uninstall takes the snapshot" {
 	source_zone
-	zonecfg -z z2 create -p zonepath="$TMP/zones/z2" || fail "zonecfg -z z2 create failed"
+	zonecfg -z z2 create -p zonepath="$ZONES/z2" || fail "zonecfg -z z2 create failed"
 	write_conf "subuid_file = $TMP/subuid" "subgid_file = $TMP/subgid" "zfs = $KILL_WRAPPER"
 	export ZBE_KILL_COUNTER=$TMP/count ZBE_KILL_LOG=$TMP/zfs.log ZBE_KILL_AT=0 ZBE_KILL_SIGNAL=KILL
 	rm -f "$TMP/count" "$TMP/zfs.log"

@@ -206,16 +206,17 @@ revert() {
 		# and a child the kill left in run_dir's staging area, with the area
 		awk -v p="$TMP/run/" 'index($2, p) == 1 { print $2 }' /proc/self/mounts | sort -r |
 		    while read -r m; do umount -l "$m"; done
-		# zfs-fuse mounts a legacy root through a temporary mountpoint: a kill
+		# zfs-fuse mounts a root through a temporary mountpoint: a kill
 		# between that set and the mount, or the unmount and the set back,
-		# leaves it set (not mounted; beadm mount and activate still work)
+		# leaves it set (not mounted; beadm mount and activate still work).
+		# Its value climbs out of the altroot (/../..), which zfs prepends.
 		mp=$(prop "$(ds NEW)" mountpoint)
-		if [ "$mp" != legacy ]; then
+		if [ "$mp" != "$TMP/root" ]; then
 			! on_openzfs || fail "NEW's mountpoint left at $mp (call $n)"
 			# (its mount directory, or the staging slot the root is mounted in first)
-			[[ $mp == "$TMP/run/look."* || $mp == "$TMP/run/stage."*/be ]] ||
+			[[ $mp == "$TMP/root/.."*"$TMP/run/look."* || $mp == "$TMP/root/.."*"$TMP/run/stage."*/be ]] ||
 			    fail "NEW's mountpoint left at $mp (call $n)"
-			zfs set mountpoint=legacy "$(ds NEW)"
+			zfs set mountpoint=/ "$(ds NEW)"
 		fi
 		assert_same "$before" "$(state)" "pool after the unmount (call $n)"
 	done
@@ -410,7 +411,7 @@ revert() {
 @test "zoneadm install or uninstall killed half-way: the zone does not boot; the next install undoes it, the next uninstall finishes it" {
 	zbt_teardown
 	zone_setup
-	zonecfg -z z1 create -p zonepath="$TMP/zones/z1" || fail "zonecfg failed"
+	zonecfg -z z1 create -p zonepath="$ZONES/z1" || fail "zonecfg failed"
 	use_killer
 	before=$(state)
 	# which calls install makes differs by driver (zfs-fuse mounts with zfs

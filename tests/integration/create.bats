@@ -13,7 +13,7 @@ check_new_be() {
 	assert_eq "${#uuid}" 36 "uuid length"
 	[ "$uuid" != "$2" ] || fail "uuid of $1 is the source's ($2)"
 	assert_eq "$(prop "$d" canmount)" noauto "canmount of $d"
-	assert_eq "$(prop "$d" mountpoint)" legacy "mountpoint of $d"
+	assert_eq "$(prop "$d" mountpoint)" "$(root_mp)" "mountpoint of $d"
 	assert_eq "$(zfs get -H -o source mountpoint "$d")" local "mountpoint source of $d"
 	assert_eq "$(mounted_at "$d")" "" "mount of $d"
 }

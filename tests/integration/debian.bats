@@ -25,7 +25,7 @@ entries() {
 }
 
 debian_zone() { # zone: configured and installed with -t debian
-	zonecfg -z "$1" create -p zonepath="$TMP/zones/$1" || fail "zonecfg -z $1 create failed"
+	zonecfg -z "$1" create -p zonepath="$ZONES/$1" || fail "zonecfg -z $1 create failed"
 	run --separate-stderr zoneadm -z "$1" install -t debian
 	[ "$status" -eq 0 ] || fail "zoneadm -z $1 install -t debian failed (exit $status): $stderr"
 }
@@ -77,7 +77,7 @@ EOF
 	mkdir -p "$TMP/bin"
 	printf '#!/bin/sh\necho ran >%s/debootstrap-ran\nexit 1\n' "$TMP" >"$TMP/bin/debootstrap"
 	chmod +x "$TMP/bin/debootstrap"
-	zonecfg -z d2 create -p zonepath="$TMP/zones/d2" || fail "zonecfg -z d2 create failed"
+	zonecfg -z d2 create -p zonepath="$ZONES/d2" || fail "zonecfg -z d2 create failed"
 	PATH=$TMP/bin:$PATH run --separate-stderr zoneadm -z d2 install -t debian
 	assert_status 0
 	[ ! -e "$TMP/debootstrap-ran" ] || fail "the second install ran debootstrap"
@@ -90,7 +90,7 @@ EOF
 	assert_eq "$(zlogin d1 cat /proc/1/comm)" systemd "init of d1"
 	assert_eq "$(zlogin d1 hostname)" d1 "hostname of d1"
 	assert_eq "$(zlogin d1 cat /etc/hostname)" d1 "/etc/hostname of d1"
-	assert_eq "$(stat -c %u "$TMP/zones/d1/root/etc/hostname")" "$(zonecfg -z d1 info | awk '$1 == "id-base:" { print $2 }')" "host owner of d1's /etc/hostname"
+	assert_eq "$(stat -c %u "$ZONES/d1/root/etc/hostname")" "$(zonecfg -z d1 info | awk '$1 == "id-base:" { print $2 }')" "host owner of d1's /etc/hostname"
 	run zlogin d1 beadm list -H
 	assert_status 0
 	assert_match "$output" "^ZBE1;" "beadm list in d1"
@@ -111,7 +111,7 @@ EOF
 	# the running ZBE is as it was
 	run zlogin d1 dpkg-query -W -f '${Status}' zbe-test-pkg
 	assert_not_contains "$output" "install ok installed" "the package in the running ZBE1"
-	[ ! -e "$TMP/zones/d1/root/usr/share/zbe-test/hello" ] || fail "the package's file is in ZBE1"
+	[ ! -e "$ZONES/d1/root/usr/share/zbe-test/hello" ] || fail "the package's file is in ZBE1"
 	# the new one has it, and is active
 	run zlogin d1 beadm list -H
 	assert_match "$(grep '^ZBE2;' <<<"$output")" "^ZBE2;[^;]*;R;" "ZBE2 active on reboot"
@@ -153,7 +153,7 @@ EOF
 }
 
 @test "install -t: an unknown image or a bad release is refused and makes nothing" {
-	zonecfg -z d1 create -p zonepath="$TMP/zones/d1" || fail "zonecfg -z d1 create failed"
+	zonecfg -z d1 create -p zonepath="$ZONES/d1" || fail "zonecfg -z d1 create failed"
 	local before
 	before=$(state)
 	run --separate-stderr zoneadm -z d1 install -t fedora

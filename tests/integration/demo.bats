@@ -153,7 +153,7 @@ interrupt_at() { # marker
 }
 
 @test "demo: Ctrl-C while the host reboots (no system root mounted) leaves nothing behind" {
-	interrupt_at '$ zfs set mountpoint=legacy'
+	interrupt_at '# host boot, no system root mounted'
 }
 
 @test "demo: SIGTERM to the demo alone while the zone reboots leaves nothing behind" {
@@ -182,7 +182,7 @@ interrupt_at() { # marker
 	assert_status 0
 	local nl=$'\n'
 	assert_match "$output" "(^|$nl)GBE1;[^;]*;NR;$WORLD/root;"
-	assert_match "$output" ":z1:running:$WORLD/zones/z1:"
+	assert_match "$output" ":z1:running:$WORLD/root/zones/z1:"
 	assert_contains "$output" "z1 software 2.0"
 	run bash -c "$clean" </dev/null
 	assert_status 0

@@ -1,8 +1,11 @@
 # helpers.bash: the world each beadm integration test runs in.
 #
-# Every test gets a pool of its own on a sparse file (zfs-fuse), with
+# Every test gets a pool of its own on a sparse file (zfs-fuse), imported
+# with altroot $TMP/root (zpool create -R), so that mountpoint=/ is the
+# test's own root and nothing is ever mounted over the machine's /:
 #   POOL/ROOT               mountpoint=none (the BE container)
-#   POOL/ROOT/GBE1          the running BE: mounted at $TMP/root
+#   POOL/ROOT/GBE1          the running BE: mountpoint=/, canmount=noauto
+#                           (zbe's layout), mounted at $TMP/root
 #   POOL/ROOT/GBE1/var      a child dataset, mounted at $TMP/root/var
 # GBE1's /boot has a kernel and its initramfs (beadm activate checks them),
 # bootfs=POOL/ROOT/GBE1, and $TMP/zbe.conf (exported as ZBE_CONF) with
@@ -104,6 +107,9 @@ beadm() {
 
 ds() { printf '%s/ROOT/%s\n' "$POOL" "$1"; }
 
+# mountpoint=/ (zbe's host BE layout) as zfs shows it: below the altroot.
+root_mp() { printf '%s\n' "$TMP/root"; }
+
 prop() { # dataset property
 	zfs get -H -o value "$2" "$1"
 }
@@ -157,12 +163,44 @@ mount_unmounted() { # dataset...
 	done
 }
 
+# The mountpoint value that makes zfs mount at DIR, a path outside the
+# pool's altroot ($TMP/root): zfs-fuse puts the altroot in front of any
+# value, so it climbs out first (".." at / stays at /).
+outside_mp() { # dir
+	local up=${TMP#/} climb=""
+	up=${up//[!\/]/}
+	for _ in $(seq $((${#up} + 2))); do climb="$climb/.."; done
+	printf '%s%s\n' "$climb" "$1"
+}
+
+# The mountpoint a BE root has as zfs was told it (the altroot taken off).
+raw_mp() { # dataset
+	local v
+	v=$(prop "$1" mountpoint)
+	case $v in
+	legacy | none) echo "$v" ;;
+	"$TMP/root") echo / ;;
+	"$TMP/root"/*) echo "${v#"$TMP/root"}" ;;
+	*) echo "$v" ;;
+	esac
+}
+
 # Mount a BE (and its children) with zfs itself, not beadm, to look inside.
+# OpenZFS: mount(8) with zfsutil, the properties untouched; zfs-fuse: a
+# temporary mountpoint, set back by raw_unmount.
 raw_mount() { # be dir
-	local d
+	local d c
 	d=$(ds "$1")
 	mkdir -p "$2"
-	zfs set mountpoint="$2" "$d"
+	if on_openzfs; then
+		for c in $(zfs list -H -o name -r -t filesystem "$d"); do
+			mkdir -p "$2${c#"$d"}"
+			mount -t zfs -o zfsutil "$c" "$2${c#"$d"}"
+		done
+		return
+	fi
+	raw_mp "$d" >"$TMP/raw_mp.$1"
+	zfs set mountpoint="$(outside_mp "$2")" "$d"
 	# shellcheck disable=SC2046
 	mount_unmounted $(zfs list -H -o name -r -t filesystem "$d")
 }
@@ -171,9 +209,16 @@ raw_unmount() { # be
 	local d
 	d=$(ds "$1")
 	zfs list -H -o name -r -t filesystem "$d" | sort -r | while read -r c; do
-		[ -n "$(mounted_at "$c")" ] && zfs unmount "$c"
+		if on_openzfs; then
+			[ -n "$(mounted_at "$c")" ] && umount "$(mounted_at "$c")"
+		else
+			[ -n "$(mounted_at "$c")" ] && zfs unmount "$c"
+		fi
 	done
-	zfs set mountpoint=legacy "$d"
+	if ! on_openzfs; then
+		zfs set mountpoint="$(cat "$TMP/raw_mp.$1")" "$d"
+		rm -f "$TMP/raw_mp.$1"
+	fi
 }
 
 # Write a file into a (non-running) BE: path relative to its root.
@@ -219,6 +264,17 @@ boot_files() {
 	echo initramfs >"$TMP/root/boot/initrd.img-6.1.0-zbt"
 }
 
+# A BE at mountpoint=/ in a pool without the altroot $TMP/root would be
+# mounted over the machine's /: no test runs in such a pool.
+require_altroot() {
+	local a
+	a=$(zpool list -H -o altroot "$POOL")
+	if [ "$a" != "$TMP/root" ]; then
+		zpool destroy -f "$POOL" 2>/dev/null
+		fail "pool $POOL: altroot is [$a], not $TMP/root: refusing to run"
+	fi
+}
+
 zbt_setup() {
 	ensure_zfs
 	TMP=$(mktemp -d "${ZBT_TMPDIR:-/tmp}/zbt.XXXXXX")
@@ -229,16 +285,17 @@ zbt_setup() {
 	done
 	echo "$POOL" >"$TMP/pool"
 	truncate -s 256M "$TMP/disk"
-	zpool create -o cachefile=none -m none "$POOL" "$TMP/disk" >"$TMP/zpool.out" 2>&1 ||
-	    fail "zpool create $POOL failed: $(cat "$TMP/zpool.out")"
-	zfs create -o mountpoint=none "$POOL/ROOT"
-	zfs create -o mountpoint=legacy -o canmount=noauto -o "$UUID_PROP=$(uuidgen)" "$POOL/ROOT/GBE1"
-	zfs create "$POOL/ROOT/GBE1/var"
 	mkdir -p "$TMP/root"
-	zfs set mountpoint="$TMP/root" "$POOL/ROOT/GBE1"
-	# OpenZFS mounts var at once (the new mountpoint passes down to it),
-	# where GBE1's mount would then hide it: parent first
+	zpool create -o cachefile=none -R "$TMP/root" -m none "$POOL" "$TMP/disk" >"$TMP/zpool.out" 2>&1 ||
+	    fail "zpool create $POOL failed: $(cat "$TMP/zpool.out")"
+	require_altroot
+	zfs create -o mountpoint=none "$POOL/ROOT"
+	zfs create -o mountpoint=/ -o canmount=noauto -o "$UUID_PROP=$(uuidgen)" "$POOL/ROOT/GBE1"
+	zfs create "$POOL/ROOT/GBE1/var"
+	# var is mounted at once (canmount=on), where GBE1's mount would then
+	# hide it, or find its directory not empty: parent first
 	zfs unmount "$POOL/ROOT/GBE1/var" 2>/dev/null || true
+	rmdir "$TMP/root/var" 2>/dev/null || true
 	mount_unmounted "$POOL/ROOT/GBE1" "$POOL/ROOT/GBE1/var"
 	zpool set bootfs="$POOL/ROOT/GBE1" "$POOL"
 	echo host >"$TMP/root/etc-release"
@@ -294,7 +351,8 @@ teardown() {
 #
 # zone_setup builds a world of its own (not zbt_setup's): a 1G pool with
 #   POOL/ROOT/GBE1   the running host BE (uuid $GBE1_UUID), mounted at $TMP/root
-#   POOL/zones       mountpoint=$TMP/zones: the zonepaths' parent
+#   POOL/zones       mountpoint=/zones, i.e. $ZONES ($TMP/root/zones, the
+#                    pool's altroot being $TMP/root): the zonepaths' parent
 # and the same zbe.conf (zones_dir is the default, $TMP/root/etc/zbe/zones,
 # i.e. inside the running host BE).  zone_teardown halts every zone, stops
 # the brokers, destroys the pool, and fails if a container or broker is left.
@@ -340,17 +398,19 @@ zone_setup() {
 	done
 	echo "$POOL" >"$TMP/pool"
 	truncate -s 1G "$TMP/disk"
-	zpool create -o cachefile=none -m none "$POOL" "$TMP/disk" >"$TMP/zpool.out" 2>&1 ||
+	mkdir -p "$TMP/root"
+	zpool create -o cachefile=none -R "$TMP/root" -m none "$POOL" "$TMP/disk" >"$TMP/zpool.out" 2>&1 ||
 	    fail "zpool create $POOL failed: $(cat "$TMP/zpool.out")"
+	require_altroot
 	GBE1_UUID=$(uuidgen)
 	zfs create -o mountpoint=none "$POOL/ROOT"
-	zfs create -o mountpoint=legacy -o canmount=noauto -o "$UUID_PROP=$GBE1_UUID" "$POOL/ROOT/GBE1"
-	mkdir -p "$TMP/root" "$TMP/zones"
-	zfs set mountpoint="$TMP/root" "$POOL/ROOT/GBE1"
+	zfs create -o mountpoint=/ -o canmount=noauto -o "$UUID_PROP=$GBE1_UUID" "$POOL/ROOT/GBE1"
 	mount_unmounted "$POOL/ROOT/GBE1"
 	boot_files
 	zpool set bootfs="$POOL/ROOT/GBE1" "$POOL"
-	zfs create -o mountpoint="$TMP/zones" "$POOL/zones"
+	ZONES=$TMP/root/zones
+	zfs create -o mountpoint=/zones "$POOL/zones"
+	mount_unmounted "$POOL/zones"
 	# root's subordinate ids, which each zone gets 65536 of (twenty zones'
 	# worth); the world's own files, never the host's /etc/subuid
 	echo "root:100000:1310720" >"$TMP/subuid"
@@ -417,7 +477,7 @@ zds() { # zone [be] -> its <zpds>, or the dataset of one of its ZBEs
 
 # The dataset mounted at the zone's root (<zonepath>/root), from mountinfo.
 zone_root_ds() {
-	awk -v t="$TMP/zones/$1/root" '
+	awk -v t="$ZONES/$1/root" '
 	    $5 == t { for (i = 7; $i != "-"; i++) ; d = $(i + 2) }
 	    END { if (d != "") print d }' /proc/self/mountinfo
 }
@@ -426,10 +486,10 @@ zone_state() { # zone -> configured|installed|running (zoneadm list -p)
 	"$ZONEADM" list -cp </dev/null 3>&- 2>/dev/null | awk -F: -v z="$1" '$2 == z { print $3 }'
 }
 
-zone_install() { # zone [install args]: configure at $TMP/zones/<zone> and install
+zone_install() { # zone [install args]: configure at $ZONES/<zone> and install
 	local z=$1
 	shift
-	zonecfg -z "$z" create -p zonepath="$TMP/zones/$z" || fail "zonecfg -z $z create failed"
+	zonecfg -z "$z" create -p zonepath="$ZONES/$z" || fail "zonecfg -z $z create failed"
 	zoneadm -z "$z" install "$@" || fail "zoneadm -z $z install failed"
 }
 
@@ -450,14 +510,22 @@ user_props() {
 	zfs get -H -o property,value,source all "$1" | awk -F'\t' '$1 ~ /:/ && $3 != "-" { print $1 "=" $2 }' | sort
 }
 
-# Switch the host to another BE: the test's own mount at $TMP/root.
+# Switch the host to another BE, as a reboot into it would: every BE is at
+# mountpoint=/ (the altroot $TMP/root), the zones' datasets mounted below
+# it.  Those go first and come back after (the zones are halted).
 host_switch() { # be
-	local cur
+	local cur z
 	cur=$(awk -v t="$TMP/root" -v f="$ZFS_FSTYPE" '$3 == f && $2 == t { print $1 }' /proc/self/mounts | tail -n 1)
+	z=$(zfs list -H -o name -r -t filesystem "$POOL/zones" 2>/dev/null)
+	for d in $(printf '%s\n' $z | sort -r); do
+		[ -z "$(mounted_at "$d")" ] || zfs umount "$d" || fail "zfs umount $d failed"
+	done
 	if [ -n "$cur" ]; then
 		zfs umount "$cur" || fail "zfs umount $cur failed"
-		zfs set mountpoint=legacy "$cur"
 	fi
-	zfs set mountpoint="$TMP/root" "$(ds "$1")"
 	mount_unmounted "$(ds "$1")" || fail "zfs mount $(ds "$1") failed"
+	for d in $z; do
+		[ "$(prop "$d" canmount)" = on ] || continue
+		mount_unmounted "$d" || fail "zfs mount $d failed"
+	done
 }

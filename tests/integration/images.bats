@@ -24,7 +24,7 @@ id_base() {
 world() {
 	state
 	"$ZONEADM" list -cp </dev/null 3>&- 2>&1
-	awk -v t="$TMP/zones/" 'index($5, t) == 1 { print $5 }' /proc/self/mountinfo
+	awk -v t="$ZONES/" 'index($5, t) == 1 { print $5 }' /proc/self/mountinfo
 }
 
 # A host-made root tree at $TMP/img: the default image's files, all owned
@@ -54,13 +54,13 @@ make_tree() {
 	local z ext b r
 	for ext in tar tar.gz tar.xz tar.zst; do
 		z=a${ext//./}
-		zonecfg -z "$z" create -p zonepath="$TMP/zones/$z" || fail "zonecfg -z $z create failed"
+		zonecfg -z "$z" create -p zonepath="$ZONES/$z" || fail "zonecfg -z $z create failed"
 		run --separate-stderr zoneadm -z "$z" install -a "$TMP/img.$ext"
 		assert_status 0
 		assert_eq "$(zone_state "$z")" installed "state of $z ($ext)"
 		assert_eq "$(zfs get -H -o value org.zbe:zonestate "$(zds "$z")")" - "$z is complete"
 		b=$(id_base "$z")
-		r=$TMP/zones/$z/root
+		r=$ZONES/$z/root
 		# install leaves ZBE1 unmounted: look through a mount of our own
 		beadm -z "$z" mount ZBE1 "$TMP/mnt-$z" || fail "beadm -z $z mount failed"
 		r=$TMP/mnt-$z
@@ -131,7 +131,7 @@ EOF
 	for kind in absolute dotdot inner-dotdot symlink-abs symlink-rel symlink-chain hardlink; do
 		n=$((n + 1))
 		hostile_archive "$TMP/$kind.tar" "$kind" || fail "python3 could not write $kind.tar"
-		zonecfg -z "h$n" create -p zonepath="$TMP/zones/h$n" || fail "zonecfg -z h$n create failed"
+		zonecfg -z "h$n" create -p zonepath="$ZONES/h$n" || fail "zonecfg -z h$n create failed"
 		before=$(world)
 		run --separate-stderr zoneadm -z "h$n" install -a "$TMP/$kind.tar"
 		assert_eq "$(ls -A "$TMP/outside")" secret "what is outside after the $kind archive"
@@ -166,7 +166,7 @@ EOF
 @test "install -a: an unusable archive fails with tar's or the decompressor's reason and leaves nothing" {
 	zone_install z9
 	zone_boot z9
-	zonecfg -z z1 create -p zonepath="$TMP/zones/z1" || fail "zonecfg -z z1 create failed"
+	zonecfg -z z1 create -p zonepath="$ZONES/z1" || fail "zonecfg -z z1 create failed"
 	head -c 20000 /dev/urandom >"$TMP/noise.tar"
 	mkdir -p "$TMP/t/etc"
 	head -c 300000 /dev/urandom >"$TMP/t/etc/big"

@@ -23,7 +23,7 @@ load helpers
 	assert_status 0
 	assert_eq "$(pool_mounts | grep -c /ROOT/A)" 0 "mounts of A"
 	[ -e "$mp" ] && fail "temporary mountpoint $mp left behind"
-	assert_eq "$(prop "$(ds A)" mountpoint)" legacy "mountpoint after unmount"
+	assert_eq "$(prop "$(ds A)" mountpoint)" "$(root_mp)" "mountpoint after unmount"
 	assert_eq "$(prop "$(ds A)" canmount)" noauto "canmount after unmount"
 	run beadm list -H A
 	assert_eq "$(cut -d';' -f4 <<<"$output")" "" "list mountpoint after unmount"
@@ -44,7 +44,7 @@ load helpers
 	assert_eq "$(pool_mounts | grep -c /ROOT/A)" 0 "mounts of A"
 	# a directory the user named stays
 	[ -d "$TMP/mnt" ] || fail "$TMP/mnt removed"
-	assert_eq "$(prop "$(ds A)" mountpoint)" legacy "mountpoint after unmount"
+	assert_eq "$(prop "$(ds A)" mountpoint)" "$(root_mp)" "mountpoint after unmount"
 	assert_eq "$(be_read A var/new)" new "data written while mounted"
 }
 

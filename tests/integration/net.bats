@@ -149,7 +149,7 @@ bridge_ports() {
 }
 
 @test "bad net resources are refused and change nothing" {
-	zonecfg -z z1 create -p zonepath="$TMP/zones/z1" || fail "create failed"
+	zonecfg -z z1 create -p zonepath="$ZONES/z1" || fail "create failed"
 	zonecfg -z z1 add net physical=br0 address=10.0.0.2/24 defrouter=10.0.0.1 || fail "add net"
 	local before info args
 	before=$(conf_of z1)

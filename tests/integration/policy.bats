@@ -32,7 +32,7 @@ world() {
 	echo "root: $(zone_root_ds z1)"
 	echo "host /: $(ls -A / | xargs)"
 	echo "TMP: $(ls -A "$TMP" | grep -v '^zoneadm.err' | xargs)"
-	echo "zonepath: $(ls -A "$TMP/zones/z1" | xargs)"
+	echo "zonepath: $(ls -A "$ZONES/z1" | xargs)"
 }
 
 # refused ARGS...: `beadm ARGS` in the zone fails with a beadm: message.
@@ -107,16 +107,16 @@ refused() {
 	# the same mounts inside the zone work
 	run --separate-stderr zlogin z1 beadm mount mine /d
 	assert_status 0
-	assert_eq "$(mounted_at "$(zds z1 mine)")" "$TMP/zones/z1/root/d" "mine mounted at"
+	assert_eq "$(mounted_at "$(zds z1 mine)")" "$ZONES/z1/root/d" "mine mounted at"
 	run --separate-stderr zlogin z1 beadm unmount /d
 	assert_status 0
 	run --separate-stderr zlogin z1 beadm mount mine
 	assert_status 0
 	assert_match "$output" '^/tmp/' "temporary mountpoint (zone view)"
-	assert_eq "$(mounted_at "$(zds z1 mine)")" "$TMP/zones/z1/root$output" "mine mounted at"
+	assert_eq "$(mounted_at "$(zds z1 mine)")" "$ZONES/z1/root$output" "mine mounted at"
 	run --separate-stderr zlogin z1 beadm unmount mine
 	assert_status 0
-	assert_eq "$(ls -A "$TMP/zones/z1/root/tmp" | grep zbe-mnt || true)" "" "mount directories left in the zone's /tmp"
+	assert_eq "$(ls -A "$ZONES/z1/root/tmp" | grep zbe-mnt || true)" "" "mount directories left in the zone's /tmp"
 }
 
 # A zone that swaps a directory for a symlink while a mount request waits
@@ -175,21 +175,21 @@ assert_swap_refused() { # MSG
 @test "unmount from inside takes the mount apart without following the zone's paths" {
 	run --separate-stderr zlogin z1 sh -c 'mkdir -p /x/y && beadm mount mine /x/y'
 	assert_status 0
-	assert_eq "$(mounted_at "$(zds z1 mine)")" "$TMP/zones/z1/root/x/y" "mine mounted at"
+	assert_eq "$(mounted_at "$(zds z1 mine)")" "$ZONES/z1/root/x/y" "mine mounted at"
 	# a busy mount stays where it was, in the zone
 	zlogin z1 sh -c 'cd /x/y && echo $$ >/busy.pid && exec sleep 60' &
 	local busy=$!
 	sleep 2
 	run --separate-stderr zlogin z1 beadm unmount mine
 	[ "$status" -ne 0 ] || fail "a busy mount was unmounted"
-	assert_eq "$(mounted_at "$(zds z1 mine)")" "$TMP/zones/z1/root/x/y" "mine mounted at, after a busy unmount"
+	assert_eq "$(mounted_at "$(zds z1 mine)")" "$ZONES/z1/root/x/y" "mine mounted at, after a busy unmount"
 	zlogin z1 sh -c 'kill $(cat /busy.pid)'
 	wait "$busy" || true
 	# a path that is not a mount point, and one through a symlink, name nothing
 	zlogin z1 ln -s /x /lx
 	refused unmount /x
 	refused unmount /lx/y
-	assert_eq "$(mounted_at "$(zds z1 mine)")" "$TMP/zones/z1/root/x/y" "mine mounted at"
+	assert_eq "$(mounted_at "$(zds z1 mine)")" "$ZONES/z1/root/x/y" "mine mounted at"
 	run --separate-stderr zlogin z1 beadm unmount /x/y
 	assert_status 0
 	assert_eq "$(mounted_at "$(zds z1 mine)")" "" "mine mounted at, after unmount"
@@ -223,16 +223,16 @@ assert_swap_refused() { # MSG
 	zlogin z1 mkdir /adm
 	local before
 	before=$(world)
-	swap_during /adm "$TMP/victim" beadm -z z1 mount mine "$TMP/zones/z1/root/adm"
+	swap_during /adm "$TMP/victim" beadm -z z1 mount mine "$ZONES/z1/root/adm"
 	assert_swap_refused "has a symbolic link in it"
 	assert_same "$before" "$(world)" "world after the refused mount"
 	# a path that climbs out with .. is refused, a plain one works, and the zone sees it
-	run --separate-stderr beadm -z z1 mount mine "$TMP/zones/z1/root/x/../../../victim"
+	run --separate-stderr beadm -z z1 mount mine "$ZONES/z1/root/x/../../../victim"
 	assert_status 1
 	assert_contains "$stderr" "has a '..' component" "refusal of .."
-	run --separate-stderr beadm -z z1 mount mine "$TMP/zones/z1/root/x"
+	run --separate-stderr beadm -z z1 mount mine "$ZONES/z1/root/x"
 	assert_status 0
-	assert_eq "$(mounted_at "$(zds z1 mine)")" "$TMP/zones/z1/root/x" "mine mounted at"
+	assert_eq "$(mounted_at "$(zds z1 mine)")" "$ZONES/z1/root/x" "mine mounted at"
 	run zlogin z1 test -d /x/etc
 	assert_status 0
 	run --separate-stderr beadm -z z1 unmount mine

@@ -14,7 +14,7 @@ load helpers
 	exists "$(ds B)" || fail "no B"
 	exists "$(ds B)/var" || fail "no B/var"
 	assert_eq "$(prop "$(ds B)" $UUID_PROP)" "$uuid" "uuid of B"
-	assert_eq "$(prop "$(ds B)" mountpoint)" legacy "mountpoint of B"
+	assert_eq "$(prop "$(ds B)" mountpoint)" "$(root_mp)" "mountpoint of B"
 	assert_eq "$(be_read B var/f)" data "data of B"
 	assert_eq "$(bootfs)" "$GBE1" bootfs
 	run beadm list -H

@@ -82,13 +82,13 @@ waiting() {
 	assert_eq "$stderr" "" stderr
 	assert_eq "$output" "" stdout
 
-	# the new BE: a clone of the running one, legacy, not mounted, not active
+	# the new BE: a clone of the running one, at mountpoint=/, not mounted, not active
 	exists "$(ds NEW)" || fail "NEW does not exist"
 	exists "$(ds NEW)/var" || fail "NEW/var does not exist"
 	assert_match "$(prop "$(ds NEW)" origin)" "^$GBE1@" "NEW origin"
 	assert_match "$(prop "$(ds NEW)" $UUID_PROP)" "$UUID_RE" "NEW uuid"
 	[ "$(prop "$(ds NEW)" $UUID_PROP)" != "$(prop "$GBE1" $UUID_PROP)" ] || fail "NEW has GBE1's uuid"
-	assert_eq "$(prop "$(ds NEW)" mountpoint)" legacy "NEW mountpoint"
+	assert_eq "$(prop "$(ds NEW)" mountpoint)" "$(root_mp)" "NEW mountpoint"
 	assert_eq "$(prop "$(ds NEW)" canmount)" noauto "NEW canmount"
 	assert_eq "$(bootfs)" "$GBE1" bootfs
 	assert_eq "$(pool_mounts | grep -c /ROOT/NEW)" 0 "mounts of NEW"
@@ -281,7 +281,7 @@ chrooted_pids() {
 	exists "$(ds NEW)" || fail "NEW does not exist"
 	exists "$(ds NEW)/var" || fail "NEW/var does not exist"
 	assert_eq "$(pool_mounts | grep -c /ROOT/NEW)" 0 "mounts of NEW"
-	assert_eq "$(prop "$(ds NEW)" mountpoint)" legacy "NEW mountpoint"
+	assert_eq "$(prop "$(ds NEW)" mountpoint)" "$(root_mp)" "NEW mountpoint"
 	assert_eq "$(be_read NEW var/f)" v "NEW /var/f"
 
 	local before
@@ -309,7 +309,7 @@ chrooted_pids() {
 	assert_eq "$(be_read NEW etc-release)" new "NEW /etc-release"
 	# activation promotes: NEW no longer depends on GBE1
 	assert_eq "$(prop "$(ds NEW)" origin)" - "NEW origin"
-	assert_eq "$(prop "$(ds NEW)" mountpoint)" legacy "NEW mountpoint"
+	assert_eq "$(prop "$(ds NEW)" mountpoint)" "$(root_mp)" "NEW mountpoint"
 	assert_eq "$(pool_mounts | grep -c /ROOT/NEW)" 0 "mounts of NEW"
 	run beadm list -H NEW
 	assert_eq "$(cut -d';' -f1,3 <<<"$output")" "NEW;R" "list -H NEW: name;active"

@@ -56,10 +56,10 @@ foreign_zbes() {
 	step "in the zone: beadm mount ZBE2 /a, write a marker, unmount"
 	run --separate-stderr zlogin z1 beadm mount ZBE2 /a
 	assert_status 0
-	assert_eq "$(mounted_at "$(zds z1 ZBE2)")" "$TMP/zones/z1/root/a" "ZBE2 mounted at (host)"
+	assert_eq "$(mounted_at "$(zds z1 ZBE2)")" "$ZONES/z1/root/a" "ZBE2 mounted at (host)"
 	run zlogin z1 sh -c 'echo v2 >/a/etc/marker'
 	assert_status 0
-	assert_eq "$(cat "$TMP/zones/z1/root/a/etc/marker")" v2 "marker seen from the host"
+	assert_eq "$(cat "$ZONES/z1/root/a/etc/marker")" v2 "marker seen from the host"
 	run zlogin z1 test -e /etc/marker
 	assert_status 1
 	run --separate-stderr zlogin z1 beadm unmount ZBE2

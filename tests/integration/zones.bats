@@ -20,7 +20,7 @@ world() {
 	state
 	"$ZONEADM" list -cp </dev/null 3>&- 2>&1
 	local z
-	for z in $(ls "$TMP/zones"); do
+	for z in $(ls "$ZONES"); do
 		echo "root of $z: $(zone_root_ds "$z")"
 	done
 	echo "containers: $(lxc-ls -P "$TMP/run/lxc" --running 2>/dev/null | xargs)"
@@ -37,7 +37,7 @@ make_image() { # dir marker
 }
 
 @test "install makes zpds, zpds/rpool and ZBE1 tagged for the running host BE" {
-	run --separate-stderr zonecfg -z z1 create -p zonepath="$TMP/zones/z1"
+	run --separate-stderr zonecfg -z z1 create -p zonepath="$ZONES/z1"
 	assert_status 0
 	assert_eq "$(zone_state z1)" configured "state after zonecfg create"
 	exists "$(zds z1)" && fail "zonecfg create made $(zds z1)"
@@ -58,7 +58,7 @@ make_image() { # dir marker
 	assert_eq "$(prop "$(zds z1)" org.zbe:zonestate)" - "zonestate left on zpds"
 	# installed, not running: nothing mounted at the zone's root, the image is in ZBE1
 	assert_eq "$(zone_root_ds z1)" "" "zone root after install"
-	[ -d "$TMP/zones/z1/root" ] || fail "no $TMP/zones/z1/root"
+	[ -d "$ZONES/z1/root" ] || fail "no $ZONES/z1/root"
 	run beadm -z z1 mount ZBE1 "$TMP/m"
 	assert_status 0
 	[ -x "$TMP/m/sbin/init" ] || fail "no /sbin/init in ZBE1"
@@ -82,7 +82,7 @@ make_image() { # dir marker
 	assert_status 0
 	assert_eq "$output" written-in-zone "file read back in the zone"
 	# the file is in ZBE1, which is what is mounted at the zone's root
-	assert_eq "$(cat "$TMP/zones/z1/root/infile")" written-in-zone "file seen from the host"
+	assert_eq "$(cat "$ZONES/z1/root/infile")" written-in-zone "file seen from the host"
 	assert_eq "$(zone_root_ds z1)" "$(zds z1 ZBE1)" "dataset under the file"
 	run zlogin z1 sh -c 'exit 7'
 	assert_status 7
@@ -151,7 +151,7 @@ wait_zone_root() {
 }
 
 @test "zoneadm list: -cv, -cp and -j, configured / installed / running" {
-	zonecfg -z z3 create -p zonepath="$TMP/zones/z3"
+	zonecfg -z z3 create -p zonepath="$ZONES/z3"
 	zone_install z2
 	zone_install z1
 	zone_boot z1
@@ -165,9 +165,9 @@ wait_zone_root() {
 	run --separate-stderr "$ZONEADM" list -cp
 	assert_status 0
 	assert_eq "$output" "0:global:running:/::native:shared
-1:z1:running:$TMP/zones/z1:$u1:lxc:excl
--:z2:installed:$TMP/zones/z2:$u2:lxc:excl
--:z3:configured:$TMP/zones/z3:$u3:lxc:excl" "list -cp"
+1:z1:running:$ZONES/z1:$u1:lxc:excl
+-:z2:installed:$ZONES/z2:$u2:lxc:excl
+-:z3:configured:$ZONES/z3:$u3:lxc:excl" "list -cp"
 
 	run --separate-stderr "$ZONEADM" list
 	assert_status 0
@@ -178,18 +178,18 @@ z1" "list (running zones only)"
 	assert_status 0
 	assert_match "${lines[0]}" '^ID +NAME +STATUS +PATH +BRAND +IP +CAPS$' "list -cv header"
 	assert_match "${lines[1]}" '^0 +global +running +/ +native +shared +-$' "list -cv global"
-	assert_match "${lines[2]}" "^1 +z1 +running +$TMP/zones/z1 +lxc +excl +-\$" "list -cv z1"
-	assert_match "${lines[3]}" "^- +z2 +installed +$TMP/zones/z2 +lxc +excl +-\$" "list -cv z2"
-	assert_match "${lines[4]}" "^- +z3 +configured +$TMP/zones/z3 +lxc +excl +-\$" "list -cv z3"
+	assert_match "${lines[2]}" "^1 +z1 +running +$ZONES/z1 +lxc +excl +-\$" "list -cv z1"
+	assert_match "${lines[3]}" "^- +z2 +installed +$ZONES/z2 +lxc +excl +-\$" "list -cv z2"
+	assert_match "${lines[4]}" "^- +z3 +configured +$ZONES/z3 +lxc +excl +-\$" "list -cv z3"
 	assert_eq "${#lines[@]}" 5 "list -cv lines"
 
 	run --separate-stderr "$ZONEADM" list -cj
 	assert_status 0
 	jq -e . <<<"$output" >/dev/null || fail "list -cj is not JSON: $output"
 	assert_eq "$(jq -r '.[] | [.name, .state, (.id // "-"), .zonepath, .uuid, .brand, .["ip-type"]] | join(":")' <<<"$output")" \
-	    "z1:running:1:$TMP/zones/z1:$u1:lxc:excl
-z2:installed:-:$TMP/zones/z2:$u2:lxc:excl
-z3:configured:-:$TMP/zones/z3:$u3:lxc:excl" "list -cj"
+	    "z1:running:1:$ZONES/z1:$u1:lxc:excl
+z2:installed:-:$ZONES/z2:$u2:lxc:excl
+z3:configured:-:$ZONES/z3:$u3:lxc:excl" "list -cj"
 	assert_eq "$(jq -r '.[] | select(.name == "z1") | .root' <<<"$output")" "$(zds z1 ZBE1)" "root of z1 in -j"
 	assert_eq "$(jq -r '.[] | select(.name == "z2") | .dataset' <<<"$output")" "$(zds z2)" "dataset of z2 in -j"
 
@@ -279,8 +279,8 @@ z3:configured:-:$TMP/zones/z3:$u3:lxc:excl" "list -cj"
 	zlogin z2 sh -c 'echo two >/mine'
 	assert_eq "$(zlogin z1 cat /mine)" one "z1's file"
 	assert_eq "$(zlogin z2 cat /mine)" two "z2's file"
-	assert_eq "$(cat "$TMP/zones/z1/root/mine")" one "z1's file on the host"
-	assert_eq "$(cat "$TMP/zones/z2/root/mine")" two "z2's file on the host"
+	assert_eq "$(cat "$ZONES/z1/root/mine")" one "z1's file on the host"
+	assert_eq "$(cat "$ZONES/z2/root/mine")" two "z2's file on the host"
 	run "$ZONEADM" list -p
 	assert_eq "$(cut -d: -f1-3 <<<"$output" | tail -n +2)" "1:z1:running
 2:z2:running" "list -p"
@@ -305,9 +305,9 @@ z3:configured:-:$TMP/zones/z3:$u3:lxc:excl" "list -cj"
 	zoneadm -z z1 halt
 	zfs snapshot "$(zds z1 ZBE1)@s"
 	zfs clone "$(zds z1 ZBE1)@s" "$POOL/keep"
-	zfs set mountpoint="$TMP/keep" "$POOL/keep"
+	zfs set mountpoint=/keep "$POOL/keep"
 	zfs mount "$POOL/keep" 2>/dev/null || true
-	echo keep-data >"$TMP/keep/own"
+	echo keep-data >"$TMP/root/keep/own"
 	zfs umount "$POOL/keep"
 
 	run --separate-stderr zoneadm -z z1 uninstall -F
@@ -318,8 +318,8 @@ z3:configured:-:$TMP/zones/z3:$u3:lxc:excl" "list -cj"
 	assert_eq "$(prop "$POOL/keep" origin)" - "origin of keep (promoted)"
 	run zfs mount "$POOL/keep"
 	assert_status 0
-	assert_eq "$(cat "$TMP/keep/data")" zone-data "zone data in keep"
-	assert_eq "$(cat "$TMP/keep/own")" keep-data "keep's own data"
+	assert_eq "$(cat "$TMP/root/keep/data")" zone-data "zone data in keep"
+	assert_eq "$(cat "$TMP/root/keep/own")" keep-data "keep's own data"
 	zfs umount "$POOL/keep"
 	# and the zone can be installed afresh
 	run --separate-stderr zoneadm -z z1 install
@@ -329,12 +329,12 @@ z3:configured:-:$TMP/zones/z3:$u3:lxc:excl" "list -cj"
 
 @test "install -s DIR and install -s TARBALL" {
 	make_image "$TMP/img" from-image
-	zonecfg -z z1 create -p zonepath="$TMP/zones/z1"
+	zonecfg -z z1 create -p zonepath="$ZONES/z1"
 	run --separate-stderr zoneadm -z z1 install -s "$TMP/img"
 	assert_status 0
 	assert_eq "$(zone_state z1)" installed "state of z1"
 	tar -C "$TMP/img" -czf "$TMP/img.tgz" .
-	zonecfg -z z2 create -p zonepath="$TMP/zones/z2"
+	zonecfg -z z2 create -p zonepath="$ZONES/z2"
 	run --separate-stderr zoneadm -z z2 install -s "$TMP/img.tgz"
 	assert_status 0
 	assert_eq "$(zone_state z2)" installed "state of z2"
@@ -423,7 +423,7 @@ other_zone_intact() {
 
 @test "bad input: install of an installed zone, boot of a zone not installed, halt of a zone not running" {
 	other_zone
-	zonecfg -z z1 create -p zonepath="$TMP/zones/z1"
+	zonecfg -z z1 create -p zonepath="$ZONES/z1"
 	local before
 	before=$(world)
 	run --separate-stderr zoneadm -z z9 install
@@ -457,7 +457,7 @@ other_zone_intact() {
 
 @test "bad input: a tarball that does not unpack leaves the zone configured and no dataset" {
 	other_zone
-	zonecfg -z z1 create -p zonepath="$TMP/zones/z1"
+	zonecfg -z z1 create -p zonepath="$ZONES/z1"
 	head -c 20000 /dev/urandom >"$TMP/bad.tar.gz"
 	local before i
 	before=$(world)
