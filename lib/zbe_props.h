@@ -65,6 +65,7 @@
 #define ZBE_PROP_CANMOUNT    "canmount"
 #define ZBE_PROP_BOOTFS      "bootfs"
 #define ZBE_PROP_ALTROOT     "altroot"
+#define ZBE_PROP_DEFER_DESTROY "defer_destroy"
 
 /*
  * The layout of a BE root.  A host BE is mounted at "/" (canmount=noauto,
@@ -75,7 +76,6 @@
  */
 #define ZBE_MOUNTPOINT_ROOT   "/"
 #define ZBE_MOUNTPOINT_LEGACY "legacy"
-#define ZBE_PROP_DEFER_DESTROY "defer_destroy"
 
 /* Properties a clone must not inherit from its source as locally set ones. */
 #define ZBE_PROPS_NOT_COPIED \

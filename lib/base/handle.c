@@ -147,9 +147,16 @@ const char *
 zbe_root_layout(zbe_handle_t *h, const char *dataset)
 {
 	const char *c = NULL, *slash = strrchr(dataset, '/');
+	zbe_saved_error_t saved;
 	size_t n;
 
-	if (slash == NULL || zbe_host_container(h, &c) != ZBE_OK)
+	if (slash == NULL)
+		return ZBE_MOUNTPOINT_LEGACY;
+	/* asked on the way out of a mount: the handle's error stays its own */
+	zbe_error_save(h, &saved);
+	bool known = zbe_host_container(h, &c) == ZBE_OK;
+	(void)zbe_error_restore(h, &saved);
+	if (!known)
 		return ZBE_MOUNTPOINT_LEGACY;
 	n = strlen(c);
 	return (size_t)(slash - dataset) == n && strncmp(dataset, c, n) == 0 ? ZBE_MOUNTPOINT_ROOT

@@ -52,7 +52,8 @@ depth(const char *p)
  * (zbe refuses a "/" layout in any other pool), and a root's mountpoint,
  * as zfs reports it, begins with it: climbing as many levels as the
  * deeper of the two has reaches "/" whatever the altroot (".." at "/"
- * stays there), and is no climb at all in a pool without one.
+ * stays there, so it is harmless in a pool without one), and there is
+ * none at all on a host whose system_root is "/".
  */
 static char *
 temporary_mountpoint(zbe_handle_t *h, const zbe_ds_t *ds, const char *path)

@@ -193,9 +193,15 @@ raw_mount() { # be dir
 	d=$(ds "$1")
 	mkdir -p "$2"
 	if on_openzfs; then
+		# mount.zfs wants zfsutil for a dataset with a mountpoint, and
+		# refuses it for a legacy one
 		for c in $(zfs list -H -o name -r -t filesystem "$d"); do
 			mkdir -p "$2${c#"$d"}"
-			mount -t zfs -o zfsutil "$c" "$2${c#"$d"}"
+			if [ "$(prop "$c" mountpoint)" = legacy ]; then
+				mount -t zfs "$c" "$2${c#"$d"}"
+			else
+				mount -t zfs -o zfsutil "$c" "$2${c#"$d"}"
+			fi
 		done
 		return
 	fi

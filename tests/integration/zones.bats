@@ -253,6 +253,11 @@ z3:configured:-:$ZONES/z3:$u3:lxc:excl" "list -cj"
 	gbe2_uuid=$(prop "$(ds GBE2)" $UUID_PROP)
 	assert_eq "$(prop "$(zds z1 ZBE2)" $PARENTBE_PROP)" "$gbe2_uuid" "ZBE2 parentbe"
 	assert_eq "$(prop "$(zds z1 ZBE2)" $ACTIVE_PROP)" on "ZBE2 active"
+	# the host BE in the host layout, the zone's in the zone's: legacy,
+	# never offered by a loader as a host BE
+	assert_eq "$(prop "$(ds GBE2)" mountpoint)" "$(root_mp)" "GBE2 mountpoint"
+	assert_eq "$(prop "$(zds z1 ZBE2)" mountpoint)" legacy "ZBE2 mountpoint"
+	assert_eq "$(prop "$(zds z1 ZBE2)" org.zfsbootmenu:active)" off "ZBE2 org.zfsbootmenu:active"
 	# and one of a host BE that does not exist
 	beadm -z z1 create ZBE3
 	zfs set $PARENTBE_PROP="$(uuidgen)" "$(zds z1 ZBE3)"
