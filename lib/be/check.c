@@ -77,11 +77,11 @@ check_journal(zbe_handle_t *h, zbe_op_t *op, bool repair, zbe_check_t *c, bool *
 	for (size_t i = 0; i < op->st.tree.n; i++) {
 		const zbe_ds_t *d = &op->st.tree.ds[i];
 		if (zbe_state_is_be(&op->st, d) && zbe_state_incomplete(&op->st, d))
-			ADD(undo ? "undone with it" : "finished with it", "incomplete boot environment %s",
+			ADD(undo ? "undo it with its operation" : "finish it with its operation", "incomplete boot environment %s",
 			    zbe_be_name(&op->st, d));
 		else if (!d->snapshot && undo && d->parentbe != NULL && d->op != NULL &&
 		    strcmp(d->op, j.opid) == 0 && !zbe_ds_under(d->name, op->st.container) && in_scope(op, d->name))
-			ADD("undone with it", "incomplete zone boot environment %s", d->name);
+			ADD("undo it with its operation", "incomplete zone boot environment %s", d->name);
 	}
 	if (!repair)
 		return ZBE_OK;
