@@ -162,7 +162,7 @@ serve(int fd, const beadm_env_t *env)
 }
 
 int
-zoneadm_broker(const char *zone)
+zoneadm_broker(const char *zone, pid_t starter)
 {
 	char errbuf[1024], *sockdir = NULL, *root = NULL;
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -197,6 +197,13 @@ zoneadm_broker(const char *zone)
 	/* held until exit: never two brokers, and zoneadm finds this one */
 	int claim = zbe_broker_claim(h, zone);
 	zbe_close(h);
+	/* A boot killed before this claim left no pid file and no lock that
+	 * halt could find this broker by: then it is nobody's, and goes.  A
+	 * boot killed after it is found by the lock. */
+	if (claim >= 0 && getppid() != starter) {
+		close(claim);
+		claim = -1;
+	}
 	if (claim < 0) {
 		free(sockdir);
 		free(root);

@@ -10,6 +10,7 @@
 #include "zoneadm.h"
 #include "cmdline.h"
 
+#include <errno.h>
 #include <json-c/json.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -273,13 +274,23 @@ list_cmd(zbe_handle_t *h, const char *zone, int argc, char **argv)
 	return list(h, argc, argv);
 }
 
-/* zoneadm broker ZONE: started by boot, without a handle of its own here. */
+/* zoneadm broker ZONE STARTER: started by boot (STARTER: its pid), without a
+ * handle of its own here. */
 static int
 broker(zbe_handle_t *h, const char *zone, int argc, char **argv)
 {
+	char *end;
+	long starter;
+
 	(void)h;
 	(void)zone;
-	return argc != 2 ? usage() : zoneadm_broker(argv[1]);
+	if (argc != 3)
+		return usage();
+	errno = 0;
+	starter = strtol(argv[2], &end, 10);
+	if (errno != 0 || end == argv[2] || *end != '\0' || starter < 1 || starter > INT_MAX)
+		return usage();
+	return zoneadm_broker(argv[1], (pid_t)starter);
 }
 
 enum {

@@ -123,6 +123,8 @@ zbe_broker_start(zbe_handle_t *h, const char *zone)
 	for (size_t i = 0; h->broker_argv[i] != NULL; i++)
 		zbe_argv_add(&a, h->broker_argv[i]);
 	zbe_argv_add(&a, zone);
+	/* the broker's check that this command is still there once it holds its lock */
+	zbe_argv_addf(&a, "%d", (int)getpid());
 	if (a.oom) {
 		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
 		goto out;
