@@ -396,7 +396,7 @@ revert() {
 	[ "$new" != "$old" ] || fail "the old broker $old still serves"
 	kill -0 "$old" 2>/dev/null && fail "the old broker $old is still alive"
 	# a second broker for the zone refuses to start
-	run timeout 10 "$ZONEADM" broker z1 </dev/null
+	run timeout 10 "$ZONEADM" broker z1 "$$" </dev/null
 	assert_status 1
 	assert_eq "$(zone_brokers)" "$new" "brokers after a second one was tried"
 	lxc-stop -P "$TMP/run/lxc" -n z1 -k
