@@ -266,12 +266,11 @@ zbe_zone_attach(zbe_handle_t *h, const char *zone, unsigned flags)
 		goto conf;
 	if ((err = zbe_lock(h)) != ZBE_OK)
 		goto unlock;
-	char *parent = strdup(zpds);
+	char *parent = zbe_zone_parent_dataset(h, zpds);
 	if (parent == NULL) {
-		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+		err = ZBE_ENOMEM;
 		goto unlock;
 	}
-	*strrchr(parent, '/') = '\0';
 	const char *roots[] = { parent };
 	err = zbe_state_read(h, &st, 0, roots, 1);
 	free(parent);

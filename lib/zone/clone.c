@@ -199,12 +199,11 @@ zbe_zone_clone(zbe_handle_t *h, const char *zone, const char *source, const char
 		goto out;
 	if ((err = zbe_lock(h)) != ZBE_OK)
 		goto unlock;
-	char *parent = strdup(j.zpds);
+	char *parent = zbe_zone_parent_dataset(h, j.zpds);
 	if (parent == NULL) {
-		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+		err = ZBE_ENOMEM;
 		goto unlock;
 	}
-	*strrchr(parent, '/') = '\0';
 	const char *roots[] = { parent, j.szpds };
 	err = zbe_state_read(h, &st, 0, roots, 2);
 	free(parent);

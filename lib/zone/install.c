@@ -12,6 +12,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+char *
+zbe_zone_parent_dataset(zbe_handle_t *h, const char *zpds)
+{
+	char *parent = strdup(zpds), *slash = parent != NULL ? strrchr(parent, '/') : NULL;
+
+	if (parent == NULL) {
+		(void)zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+		return NULL;
+	}
+	if (slash != NULL) /* a zonepath dataset is never a pool's root */
+		*slash = '\0';
+	return parent;
+}
+
 /* Fill root: the minimal image, a copy of a directory (cp -a) or an
  * archive unpacked confined to root (see zbe_image_unpack); no shell. */
 static zbe_err_t
@@ -121,12 +135,11 @@ zbe_zone_install_from(zbe_handle_t *h, const char *zone, const zbe_install_src_t
 	}
 	if ((err = zbe_lock(h)) != ZBE_OK)
 		goto unlock;
-	char *parent = strdup(zpds);
+	char *parent = zbe_zone_parent_dataset(h, zpds);
 	if (parent == NULL) {
-		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+		err = ZBE_ENOMEM;
 		goto unlock;
 	}
-	*strrchr(parent, '/') = '\0';
 	const char *roots[] = { parent };
 	err = zbe_state_read(h, &st, 0, roots, 1);
 	free(parent);

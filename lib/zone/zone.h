@@ -11,6 +11,9 @@
 
 /* Start "<broker argv> <zone>" detached and wait for its socket. */
 zbe_err_t zbe_broker_start(zbe_handle_t *h, const char *zone);
+/* The dataset above a zonepath dataset (the zonepaths' parent), whose
+ * tree a zone operation reads; NULL after zbe_fail(ENOMEM). */
+char *zbe_zone_parent_dataset(zbe_handle_t *h, const char *zpds);
 /* Stop the zone's broker (the one its lock names, also when the pid file
  * is missing) and remove its socket and run directory.  True if one ran. */
 bool zbe_broker_stop(zbe_handle_t *h, const char *zone);
