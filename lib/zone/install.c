@@ -12,20 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-char *
-zbe_zone_parent_dataset(zbe_handle_t *h, const char *zpds)
-{
-	char *parent = strdup(zpds), *slash = parent != NULL ? strrchr(parent, '/') : NULL;
-
-	if (parent == NULL) {
-		(void)zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
-		return NULL;
-	}
-	if (slash != NULL) /* a zonepath dataset is never a pool's root */
-		*slash = '\0';
-	return parent;
-}
-
 /* Fill root: the minimal image, a copy of a directory (cp -a) or an
  * archive unpacked confined to root (see zbe_image_unpack); no shell. */
 static zbe_err_t
