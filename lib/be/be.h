@@ -7,7 +7,7 @@
  *
  * Within the layer, files call down this list and never up it:
  *   journal, promote, mount_stage, destroy_program -> mount_tree -> mount_confined -> mount
- *   -> destroy_promote, activation, bootable, rollback_steps -> recover -> op
+ *   -> destroy_promote, activation, bootable, rollback_steps, create_instant -> recover -> op
  *   -> carry, activate, destroy, create, mount_cmd, snapshot, rename, rollback, list
  *   -> prune (destroy's user)
  */
@@ -60,6 +60,11 @@ zbe_err_t zbe_op_end(zbe_op_t *op, zbe_err_t err);
  * kind and arg as state.h's ZBE_JOURNAL_* say.  zbe_op_end clears it
  * after the last step, or after a complete undo. */
 zbe_err_t zbe_journal_begin(zbe_op_t *op, const char *kind, const char *be, const char *arg);
+/* Give op its opid without setting the journal (a channel program sets
+ * it: the caller then sets op->journaled), and the journal's value. */
+void zbe_journal_open(zbe_op_t *op);
+void zbe_journal_value(const zbe_op_t *op, const char *kind, const char *be, const char *arg, char *val,
+    size_t len);
 /* Say the operation now does something else (create -a: activating). */
 zbe_err_t zbe_journal_switch(zbe_op_t *op, const char *kind, const char *be, const char *arg);
 /* "-o org.zbe:op=<opid>" for a zfs clone or snapshot of a journaled op. */
@@ -184,6 +189,17 @@ bool zbe_snapshot_has_clones(const zbe_state_t *st, const char *snapname, const 
 zbe_err_t zbe_rollback_steps(zbe_handle_t *h, const zbe_state_t *st, const zbe_ds_t *be, const char *snap);
 /* How many datasets of be have @snap. */
 size_t zbe_rollback_count(const zbe_state_t *st, const zbe_ds_t *be, const char *snap);
+
+/* ---- create's first change on OpenZFS (create_instant.c) ---- */
+
+/* One channel program: the journal of creating be_name, snap of every
+ * dataset of src and of each zones[i] in the container's pool (set to
+ * NULL as taken: the others are the caller's), and src's locally set
+ * properties in *local (malloc, as zfs get -H -s local -o
+ * name,property,value says them).  Sets op's opid and journaled, and
+ * the undo of the snapshots. */
+zbe_err_t zbe_create_instant(zbe_op_t *op, const char *be_name, const zbe_ds_t *src, const zbe_ds_t **zones,
+    const char *snap, char **local);
 
 /* ---- host BE operations carry the zones along (carry.c) ---- */
 

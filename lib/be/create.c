@@ -385,18 +385,25 @@ zbe_create(zbe_handle_t *h, const zbe_create_opts_t *o)
 	zbe_op_t op;
 	const zbe_ds_t *src = NULL;
 	char *snap = NULL, *local = NULL, *newroot = NULL;
-	const zbe_ds_t **zsrc = NULL;
+	const zbe_ds_t **zsrc = NULL, **rest = NULL;
 	char uuid[37];
 	const char *parent_uuid = NULL;
-	bool fresh = false, multi = false;
+	bool fresh = false, multi = false, instant = false;
 	zbe_err_t err;
 
 	if ((err = check_opts(h, o)) != ZBE_OK)
 		return err;
-	/* bootfs only matters to -a (and the altroot, read with it, to a
-	 * system_root other than "/"); the budget counts every command */
-	if ((err = zbe_op_begin(h, &op, (o->activate ? ZBE_OP_BOOTFS : 0) | ZBE_OP_ZONES | ZBE_OP_LAYOUT,
-	    NULL, NULL)) != ZBE_OK)
+	/* bootfs only matters to -a; the layout check (the altroot, read with
+	 * bootfs, where system_root is not "/") to a create that mounts the new
+	 * BE: -a looks at its /boot, and zfs-fuse's clone mounts a clone.  On
+	 * OpenZFS the clone is made canmount=noauto and mounts nowhere, so a
+	 * plain create reads no pool property.  The budget counts every command. */
+	unsigned flags = ZBE_OP_ZONES;
+	if (o->activate)
+		flags |= ZBE_OP_BOOTFS | ZBE_OP_LAYOUT;
+	if (zbe_drv(h)->clone_mounts)
+		flags |= ZBE_OP_LAYOUT;
+	if ((err = zbe_op_begin(h, &op, flags, NULL, NULL)) != ZBE_OK)
 		return zbe_op_end(&op, err);
 	if (zbe_state_be(&op.st, o->name) != NULL)
 		err = zbe_fail(h, ZBE_EEXIST, o->name, "boot environment already exists");
@@ -412,12 +419,30 @@ zbe_create(zbe_handle_t *h, const zbe_create_opts_t *o)
 	}
 	if (err == ZBE_OK && (newroot = zbe_asprintf("%s/%s", op.st.container, o->name)) == NULL)
 		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
-	if (err == ZBE_OK)
+	/* OpenZFS, a snapshot of zbe's: the read, the journal and the snapshots in one program */
+	instant = snap == NULL && zbe_drv(h)->channel_programs && zbe_drv(h)->multi_snapshot;
+	if (err == ZBE_OK && !instant)
 		err = read_local_props(h, src->name, &local);
 	if (err == ZBE_OK && op.zones.n > 0)
 		err = zbe_zones_sources(h, &op.st, &op.zones, src->uuid, &zsrc);
+	if (err == ZBE_OK && instant) {
+		multi = fresh = true;
+		if ((snap = auto_snap_name(&op.st)) == NULL ||
+		    (op.zones.n > 0 && (rest = calloc(op.zones.n, sizeof(*rest))) == NULL))
+			err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
+		for (size_t i = 0; err == ZBE_OK && zsrc != NULL && i < op.zones.n; i++)
+			rest[i] = zsrc[i];
+		if (err == ZBE_OK)
+			err = zbe_create_instant(&op, o->name, src, rest, snap, &local);
+		/* zones in other pools: their own snapshot, under the journal */
+		bool other = false;
+		for (size_t i = 0; err == ZBE_OK && rest != NULL && i < op.zones.n; i++)
+			other |= rest[i] != NULL;
+		if (err == ZBE_OK && other)
+			err = snapshot_instant(&op, NULL, rest, snap);
+	}
 	/* checked: from here on a kill leaves a journal the next command undoes */
-	if (err == ZBE_OK)
+	if (err == ZBE_OK && !instant)
 		err = zbe_journal_begin(&op, ZBE_JOURNAL_CREATE, o->name, NULL);
 	if (err == ZBE_OK && snap == NULL) {
 		/* the BE and (OpenZFS) every zone at one instant */
@@ -447,6 +472,7 @@ zbe_create(zbe_handle_t *h, const zbe_create_opts_t *o)
 	if (err == ZBE_OK && o->activate)
 		err = zbe_activate_locked(h, &op.st, &op.zones, newroot, parent_uuid, &op.undo);
 	free(zsrc);
+	free(rest);
 	free(snap);
 	free(local);
 	free(newroot);

@@ -2,56 +2,14 @@
  * A destroy plan as channel programs (OpenZFS): one "zfs program" per pool
  * the plan touches, running zfs/destroy.zcp with the plan's steps, so that
  * promotions and destroys land in one transaction group, all or nothing.
- * The program's text is built into the library and written to run_dir
- * for zfs program to read.
+ * The program's text is built into the library (zfs/program.c writes it).
  */
 #include "be.h"
 #include "destroy_zcp.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-/* <run_dir>/destroy.zcp, written afresh (a temporary file renamed). */
-static zbe_err_t
-write_program(zbe_handle_t *h, char **path)
-{
-	char *tmp = NULL;
-	zbe_err_t err;
-	int fd;
-
-	*path = NULL;
-	if (h->dry_run)
-		return (*path = zbe_asprintf("%s/destroy.zcp", h->conf.run_dir)) != NULL ? ZBE_OK
-		    : zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
-	if ((err = zbe_mkdir_p(h, h->conf.run_dir)) != ZBE_OK)
-		return err;
-	if ((*path = zbe_asprintf("%s/destroy.zcp", h->conf.run_dir)) == NULL ||
-	    (tmp = zbe_asprintf("%s/.destroy.zcp.XXXXXX", h->conf.run_dir)) == NULL) {
-		free(*path);
-		*path = NULL;
-		return zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
-	}
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
-		err = zbe_fail_sys(h, ZBE_EIO, errno, "%s", tmp);
-	} else {
-		size_t len = sizeof(zbe_destroy_zcp) - 1;
-		bool ok = write(fd, zbe_destroy_zcp, len) == (ssize_t)len;
-		ok &= close(fd) == 0;
-		err = ok && rename(tmp, *path) == 0 ? ZBE_OK : zbe_fail_sys(h, ZBE_EIO, errno, "%s", *path);
-		if (err != ZBE_OK)
-			(void)unlink(tmp);
-	}
-	free(tmp);
-	if (err != ZBE_OK) {
-		free(*path);
-		*path = NULL;
-	}
-	return err;
-}
 
 /* The program's answer: {"return": {"error": ..., "done": N}} on failure. */
 static zbe_err_t
@@ -83,18 +41,14 @@ zbe_destroy_program(zbe_handle_t *h, const zbe_destroy_plan_t *plan)
 
 	if (done == NULL)
 		return zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
-	err = write_program(h, &path);
+	err = zbe_program_file(h, "destroy.zcp", zbe_destroy_zcp, &path);
 	/* one program per pool, its steps in the plan's order */
 	for (size_t i = 0; i < plan->n && err == ZBE_OK; i++) {
 		if (done[i])
 			continue;
 		char *pool = zbe_pool_of(plan->steps[i].target), *out = NULL;
 		zbe_argv_t a = { 0 };
-		zbe_argv_add(&a, h->conf.zfs);
-		zbe_argv_add(&a, "program");
-		zbe_argv_add(&a, "-j");
-		zbe_argv_add(&a, pool != NULL ? pool : "");
-		zbe_argv_add(&a, path);
+		zbe_program_argv(h, &a, pool, path);
 		for (size_t k = i; k < plan->n; k++) {
 			char *kp = zbe_pool_of(plan->steps[k].target);
 			if (pool != NULL && kp != NULL && strcmp(kp, pool) == 0) {
@@ -104,7 +58,6 @@ zbe_destroy_program(zbe_handle_t *h, const zbe_destroy_plan_t *plan)
 			}
 			free(kp);
 		}
-		a.oom |= pool == NULL;
 		if ((err = zbe_run_argv(h, ZBE_CMD_MUTATE, &a, &out)) == ZBE_OK && !h->dry_run)
 			err = read_result(h, pool, out);
 		free(out);

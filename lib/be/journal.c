@@ -5,32 +5,48 @@
  * after the last.  Whatever the operation makes in between carries
  * org.zbe:op=<opid>, given at creation, so no step leaves an untagged
  * dataset or snapshot.  A journal still set when the lock is next taken
- * means the command died: recover.c undoes or finishes it.
+ * means the command died: recover.c undoes or finishes it.  On OpenZFS
+ * create sets it in the channel program that takes its snapshots
+ * (create_instant.c), with zbe_journal_open and zbe_journal_value.
  */
 #include "be.h"
 
 #include <stdio.h>
 #include <string.h>
 
+void
+zbe_journal_value(const zbe_op_t *op, const char *kind, const char *be, const char *arg, char *val,
+    size_t len)
+{
+	snprintf(val, len, "%s %s %s %s", op->opid, kind, be, arg != NULL && *arg != '\0' ? arg : "-");
+}
+
 static zbe_err_t
 set_journal(zbe_op_t *op, const char *kind, const char *be, const char *arg)
 {
-	zbe_handle_t *h = op->h;
 	char val[700];
 
-	snprintf(val, sizeof(val), "%s=%s %s %s %s", ZBE_PROP_JOURNAL, op->opid, kind, be,
-	    arg != NULL && *arg != '\0' ? arg : "-");
-	return zbe_zfs(h, ZBE_CMD_MUTATE, NULL, "set", val, op->st.container, NULL);
+	zbe_journal_value(op, kind, be, arg, val + strlen(ZBE_PROP_JOURNAL "="),
+	    sizeof(val) - strlen(ZBE_PROP_JOURNAL "="));
+	memcpy(val, ZBE_PROP_JOURNAL "=", strlen(ZBE_PROP_JOURNAL "="));
+	return zbe_zfs(op->h, ZBE_CMD_MUTATE, NULL, "set", val, op->st.container, NULL);
+}
+
+void
+zbe_journal_open(zbe_op_t *op)
+{
+	char uuid[37];
+
+	zbe_new_uuid(uuid);
+	snprintf(op->opid, sizeof(op->opid), "%s", uuid);
 }
 
 zbe_err_t
 zbe_journal_begin(zbe_op_t *op, const char *kind, const char *be, const char *arg)
 {
-	char uuid[37];
 	zbe_err_t err;
 
-	zbe_new_uuid(uuid);
-	snprintf(op->opid, sizeof(op->opid), "%s", uuid);
+	zbe_journal_open(op);
 	if ((err = set_journal(op, kind, be, arg)) != ZBE_OK) {
 		op->opid[0] = '\0';
 		return err;

@@ -41,6 +41,14 @@ void zbe_argv_free(zbe_argv_t *a);
 /* Run a and free it. */
 zbe_err_t zbe_run_argv(zbe_handle_t *h, zbe_cmd_kind_t kind, zbe_argv_t *a, char **out);
 
+/* ---- channel programs (program.c) ---- */
+
+/* Write text to <run_dir>/<name> for zfs program (a dry run writes
+ * nothing); *path is the file (malloc). */
+zbe_err_t zbe_program_file(zbe_handle_t *h, const char *name, const char *text, char **path);
+/* Start a: "zfs program -j POOL PATH"; the caller adds the arguments. */
+void zbe_program_argv(zbe_handle_t *h, zbe_argv_t *a, const char *pool, const char *path);
+
 /* ---- the tree: one zfs call's worth of datasets (tree.c) ---- */
 
 typedef struct zbe_ds {

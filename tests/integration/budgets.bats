@@ -15,17 +15,19 @@
 #                         calls (bootfs; the pool's size and free space)
 # (a tree read is zfs get on zfs-fuse, zfs list on OpenZFS; the bootfs read
 # zpool list on zfs-fuse, zpool get on OpenZFS)
-#   beadm create NEW      exactly N+6 calls on OpenZFS (one snapshot for the
-#                         host BE and all zones); exactly 2N+7 on zfs-fuse,
-#                         whose zfs snapshot takes one dataset and whose
-#                         clone mounts a clone at mountpoint=/; 1 more where
-#                         system_root is not / (the altroot read: here)
+#   beadm create NEW      exactly N+4 calls on OpenZFS (one channel program
+#                         takes the journal and the snapshot of the host BE
+#                         and all zones), no zpool call; exactly 2N+7 on
+#                         zfs-fuse, whose zfs snapshot takes one dataset and
+#                         whose clone mounts a clone at mountpoint=/, and 1
+#                         zpool call where system_root is not / (here)
 #   beadm destroy -F NEW  5 calls on OpenZFS whatever N (one channel
 #                         program); at most 2N+8 on zfs-fuse
 #   beadm activate NEW    3N+6 zfs and 2 zpool calls on OpenZFS; 3N+10 zfs
 #                         on zfs-fuse, whose look at NEW's /boot costs 4
 # Each mutating operation's 2 extra calls are its journal (crash safety):
-# zfs set org.zbe:journal before the first change, zfs inherit after the last.
+# zfs set org.zbe:journal before the first change, zfs inherit after the
+# last (create on OpenZFS sets it in its channel program: 1 extra call).
 # The list-type budgets hold "whatever N": they are checked again after
 # three more zones are installed.  And a guard: create must not issue
 # "zfs destroy -d -r" over cloned snapshots, which wedges zfs-fuse 0.7.0
@@ -118,54 +120,66 @@ check_prune() {
 	assert_same "$before" "$(state)"
 }
 
-@test "budget: beadm create NEW makes exactly N+6 zfs calls on OpenZFS, 2N+7 on zfs-fuse, and 1 zpool call for a system_root not / (N = 5 zones)" {
-	# For a source BE of H datasets (H = 1 here):
-	#   2 zfs get     the tree (ROOT and the zones' parent in one call), and
-	#                 the source BE's locally set properties (-s local all),
-	#                 which its clones must carry
-	#   snapshots     OpenZFS: 1, of the source BE's datasets and every
-	#                 zone's active ZBE at one instant (one transaction
-	#                 group); zfs-fuse, whose zfs snapshot takes one dataset:
-	#                 1 (snapshot -r of the BE) + N (one per zone)
+@test "budget: beadm create NEW makes exactly N+4 zfs calls on OpenZFS and no zpool call; 2N+7 zfs and 1 zpool call on zfs-fuse (N = 5 zones)" {
+	# OpenZFS, for a source BE of H datasets (H = 1 here):
+	#   1 zfs list    the tree (ROOT and the zones' parent in one call)
+	#   1 zfs program create.zcp, one transaction group: the journal, the
+	#                 snapshot of the source BE's datasets and of every
+	#                 zone's active ZBE (the one instant), each tagged, and
+	#                 the read of the source's locally set properties,
+	#                 which its clones carry
 	#   H + N         a zfs clone per dataset of the BE and per zone
+	#   1             the journal's end: zfs inherit after the last clone
+	# 3 + H + N = N + 4.  No pool property: the clones are made
+	# canmount=noauto and mount nowhere, so the layout check (the altroot
+	# read where system_root is not /, as here) is left to what mounts.
+	# zfs-fuse, a zfs command per step:
+	#   2 zfs get     the tree, and the source's local properties (-s local)
+	#   1 + N         zfs snapshot takes one dataset: -r of the BE, one per zone
+	#   H + N         the clones
 	#   2             the journal: zfs set before the snapshot, zfs inherit
 	#                 after the last clone
-	#   zfs-fuse: 1   zfs set mountpoint=/ on the new BE root, cloned legacy:
+	#   1             zfs set mountpoint=/ on the new BE root, cloned legacy:
 	#                 zfs-fuse's clone mounts a clone whose mountpoint is a
 	#                 path, canmount=noauto or not (measured), here over the
 	#                 running root
-	# OpenZFS: 5 + H + N = N + 6; zfs-fuse: 2N + 6 + H = 2N + 7; no destroy
-	# (nothing is snapshotted that is not cloned).  One zpool call here
-	# (zpool list or get of bootfs and altroot): system_root is not /, and
-	# a BE at mountpoint=/ is safe only in a pool whose altroot it is; a
-	# host whose system_root is / makes none.  (Folding
-	# the local-property read into the tree read would save one call at the
-	# price of reading every property of every dataset: about 4x the tree
-	# read's time on zfs-fuse, measured.)
-	local snapshots total sets
+	#   1 zpool list  bootfs and altroot: that clone mounts, so where
+	#                 system_root is not / the pool must have it as altroot
+	# 2N + 6 + H = 2N + 7 zfs calls.  No destroy on either (nothing is
+	# snapshotted that is not cloned).  (Folding the local-property read
+	# into zfs-fuse's tree read would save one call at the price of reading
+	# every property of every dataset: about 4x the tree read's time on
+	# zfs-fuse, measured.)
+	local snapshots total sets reads programs zpools
 	if on_openzfs; then
-		snapshots=1 total=$((NZ + 6 + 1)) sets=1
+		snapshots=0 total=$((NZ + 4)) sets=0 reads=1 programs=1 zpools=0
 	else
-		snapshots=$((NZ + 1)) total=$((2 * NZ + 7 + 1)) sets=2
+		snapshots=$((NZ + 1)) total=$((2 * NZ + 7 + 1)) sets=2 reads=2 programs=0 zpools=1
 	fi
 	counted beadm create NEW
 	assert_status 0
 	exists "$POOL/ROOT/NEW" || fail "no $POOL/ROOT/NEW"
-	assert_calls "beadm create NEW: zfs get or list calls (the reads)" 2 "$(reads)"
+	assert_calls "beadm create NEW: zfs get or list calls (the reads)" $reads "$(reads)"
+	assert_calls "beadm create NEW: zfs program calls" $programs "$(calls zfs program)"
 	assert_calls "beadm create NEW: zfs snapshot calls" $snapshots "$(calls zfs snapshot)"
 	assert_calls "beadm create NEW: zfs clone calls" $((NZ + 1)) "$(calls zfs clone)"
 	assert_calls "beadm create NEW: zfs calls that clone zone ZBEs" $NZ "$(grep -c '^zfs'$'\t''clone .*/rpool/ZBE' "$ZBE_COUNT_LOG")"
 	assert_calls "beadm create NEW: zfs destroy calls" 0 "$(calls zfs destroy)"
-	assert_calls "beadm create NEW: zfs set calls (the journal; zfs-fuse: the mountpoint)" $sets "$(calls zfs set)"
+	assert_calls "beadm create NEW: zfs set calls (zfs-fuse: the journal, the mountpoint)" $sets "$(calls zfs set)"
 	assert_calls "beadm create NEW: zfs inherit calls (the journal's end)" 1 "$(calls zfs inherit)"
-	assert_calls "beadm create NEW: zpool calls (bootfs and altroot)" 1 "$(calls zpool)"
-	assert_calls "beadm create NEW: bootfs and altroot reads" 1 "$(bootfs_reads)"
+	assert_calls "beadm create NEW: zpool calls (zfs-fuse: bootfs and altroot)" $zpools "$(calls zpool)"
 	assert_calls "beadm create NEW: zfs+zpool calls" $total "$(calls)"
-	# every snapshot made is cloned: one per BE dataset and zone, all the same name
+	# every snapshot made is cloned: one per BE dataset and zone, all the
+	# same name, each tagged automatic and with the create's opid
 	local snap
 	snap=$(zfs get -H -o value origin "$POOL/ROOT/NEW")
 	assert_eq "$(zfs list -H -t snapshot -o name -r "$POOL" | grep -c "@${snap#*@}\$")" $((NZ + 1)) \
 	    "snapshots @${snap#*@}"
+	assert_eq "$(zfs list -H -t snapshot -o name,$AUTO_PROP -r "$POOL" | grep "@${snap#*@}"$'\t' | grep -vc $'\ton$')" 0 \
+	    "snapshots @${snap#*@} not tagged $AUTO_PROP=on"
+	assert_eq "$(zfs list -H -t snapshot -o name,$OP_PROP -r "$POOL" | grep "@${snap#*@}"$'\t' | cut -f2 | sort -u | wc -l)" 1 \
+	    "distinct $OP_PROP values of the snapshots"
+	assert_eq "$(zfs get -H -o value $JOURNAL_PROP "$POOL/ROOT")" - "the journal after create"
 	if on_openzfs; then
 		# one instant: every snapshot of the create in one transaction group
 		assert_eq "$(zfs list -H -p -t snapshot -o createtxg -r "$POOL" | sort -u | wc -l)" 1 \
