@@ -196,7 +196,8 @@ size_t zbe_rollback_count(const zbe_state_t *st, const zbe_ds_t *be, const char 
  * dataset of src and of each zones[i] in the container's pool (set to
  * NULL as taken: the others are the caller's), and src's locally set
  * properties in *local (malloc, as zfs get -H -s local -o
- * name,property,value says them).  Sets op's opid and journaled, and
+ * name,property,value says them; a dry run, which only reports the
+ * program, leaves *local as it is).  Sets op's opid and journaled, and
  * the undo of the snapshots. */
 zbe_err_t zbe_create_instant(zbe_op_t *op, const char *be_name, const zbe_ds_t *src, const zbe_ds_t **zones,
     const char *snap, char **local);

@@ -421,7 +421,8 @@ zbe_create(zbe_handle_t *h, const zbe_create_opts_t *o)
 		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
 	/* OpenZFS, a snapshot of zbe's: the read, the journal and the snapshots in one program */
 	instant = snap == NULL && zbe_drv(h)->channel_programs && zbe_drv(h)->multi_snapshot;
-	if (err == ZBE_OK && !instant)
+	/* a dry run only reports the program: the clones it plans need the read */
+	if (err == ZBE_OK && (!instant || h->dry_run))
 		err = read_local_props(h, src->name, &local);
 	if (err == ZBE_OK && op.zones.n > 0)
 		err = zbe_zones_sources(h, &op.st, &op.zones, src->uuid, &zsrc);

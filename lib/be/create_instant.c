@@ -27,9 +27,7 @@ read_result(zbe_handle_t *h, const char *out, char **local)
 		err = zbe_fail(h, ZBE_EZFS, "create", "%s; nothing was changed", json_object_get_string(v));
 	else if (!json_object_object_get_ex(ret, "local", &v))
 		err = zbe_fail(h, ZBE_EZFS, "create", "the channel program gave no result");
-	/* an empty table comes back as {} when nothing is local: no string */
-	else if ((*local = strdup(json_object_is_type(v, json_type_string) ? json_object_get_string(v) : ""))
-	    == NULL)
+	else if ((*local = strdup(json_object_get_string(v))) == NULL)
 		err = zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
 	json_object_put(root);
 	return err;
@@ -60,7 +58,6 @@ zbe_create_instant(zbe_op_t *op, const char *be_name, const zbe_ds_t *src, const
 	size_t first, end;
 	zbe_err_t err;
 
-	*local = NULL;
 	if (pool == NULL)
 		return zbe_fail(h, ZBE_ENOMEM, NULL, NULL);
 	zbe_state_range(&op->st, src, &first, &end);
@@ -78,14 +75,7 @@ zbe_create_instant(zbe_op_t *op, const char *be_name, const zbe_ds_t *src, const
 	}
 	zbe_journal_open(op);
 	zbe_journal_value(op, ZBE_JOURNAL_CREATE, be_name, NULL, journal, sizeof(journal));
-	/* a dry run shows the program; the clones it plans need the read */
-	if (h->dry_run)
-		err = zbe_zfs(h, ZBE_CMD_READ, local, "get", "-H", "-r", "-s", "local", "-o",
-		    "name,property,value", "all", src->name, NULL);
-	else
-		err = ZBE_OK;
-	if (err == ZBE_OK)
-		err = zbe_program_file(h, "create.zcp", zbe_create_zcp, &path);
+	err = zbe_program_file(h, "create.zcp", zbe_create_zcp, &path);
 	if (err == ZBE_OK) {
 		zbe_program_argv(h, &a, pool, path);
 		zbe_argv_addf(&a, "journal-on=%s", op->st.container);
@@ -116,10 +106,6 @@ zbe_create_instant(zbe_op_t *op, const char *be_name, const zbe_ds_t *src, const
 	}
 	if (err != ZBE_OK && !op->journaled)
 		op->opid[0] = '\0';
-	if (err != ZBE_OK) {
-		free(*local);
-		*local = NULL;
-	}
 	zbe_argv_free(&names);
 	free(out);
 	free(path);

@@ -26,9 +26,9 @@ set_journal(zbe_op_t *op, const char *kind, const char *be, const char *arg)
 {
 	char val[700];
 
-	zbe_journal_value(op, kind, be, arg, val + strlen(ZBE_PROP_JOURNAL "="),
-	    sizeof(val) - strlen(ZBE_PROP_JOURNAL "="));
-	memcpy(val, ZBE_PROP_JOURNAL "=", strlen(ZBE_PROP_JOURNAL "="));
+	memcpy(val, ZBE_PROP_JOURNAL "=", sizeof(ZBE_PROP_JOURNAL "=") - 1);
+	zbe_journal_value(op, kind, be, arg, val + sizeof(ZBE_PROP_JOURNAL "=") - 1,
+	    sizeof(val) - (sizeof(ZBE_PROP_JOURNAL "=") - 1));
 	return zbe_zfs(op->h, ZBE_CMD_MUTATE, NULL, "set", val, op->st.container, NULL);
 }
 
